@@ -1,0 +1,116 @@
+"""The rows a report has even when nothing ran them: the contract's rule IDs
+(from docs/contract.md) and the conformance assertions (from
+conformance/tools/gen_assertions.py --json)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+from .errors import InputError
+
+# A rule row of a contract table: | `C.FORK.LINES` | rule text |
+_RULE = re.compile(r"^\|\s*`(C\.[A-Z0-9_]+\.[A-Z0-9_]+)`\s*\|(.*)\|\s*$")
+# A continuation row (an empty ID cell), as C.FD_SHARE.LINES uses.
+_MORE = re.compile(r"^\|\s*\|(.*)\|\s*$")
+_HEADING = re.compile(r"^#{2,}\s+(.*)$")
+
+
+def _program(heading):
+    """'fork — `fork`' gives 'fork'; 'General rules (all programs)' stays."""
+    return heading.split(" — ")[0].strip()
+
+
+def contract_rules(path):
+    """Returns one row per rule of docs/contract.md, in document order."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise InputError(path, e.strerror or str(e))
+    rows, section = [], ""
+    for line in lines:
+        h = _HEADING.match(line)
+        if h:
+            section = _program(h.group(1))
+            continue
+        m = _RULE.match(line)
+        if m:
+            rows.append({"id": m.group(1), "suite": "e2e", "clause": f"contract: {section}",
+                         "description": m.group(2).strip()})
+            continue
+        more = _MORE.match(line)
+        if more and rows and more.group(1).strip():
+            rows[-1]["description"] += " " + more.group(1).strip()
+    return rows
+
+
+def _assertion_row(obj):
+    return {
+        "id": obj.get("id") or obj.get("assertion") or "",
+        "suite": "conformance",
+        "clause": obj.get("clause", ""),
+        "description": obj.get("description", ""),
+    }
+
+
+def conformance_assertions(path):
+    """Reads a catalogue JSON: a list of objects with id (or assertion),
+    clause and description, or an object holding such a list under
+    "assertions"."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as e:
+        raise InputError(path, e.strerror or str(e))
+    except ValueError as e:
+        raise InputError(path, f"malformed JSON: {e}")
+    return _rows_from(data, path)
+
+
+def _rows_from(data, where):
+    if isinstance(data, dict):
+        data = data.get("assertions", [])
+    if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
+        raise InputError(where, "not an assertion catalogue (expected a list of objects)")
+    return [r for r in (_assertion_row(o) for o in data) if r["id"]]
+
+
+def generate_conformance(source_root, timeout=60):
+    """Runs the source tree's catalogue generator; an empty list when the
+    tree has none yet. A generator that fails is an input error."""
+    tool = os.path.join(source_root, "conformance", "tools", "gen_assertions.py")
+    if not os.path.isfile(tool):
+        return []
+    try:
+        out = subprocess.run([sys.executable, tool, "--json"], cwd=source_root, timeout=timeout,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True,
+                             universal_newlines=True).stdout
+        return _rows_from(json.loads(out), tool)
+    except subprocess.CalledProcessError as e:
+        last = (e.stderr or "").strip().splitlines()[-1:] or [f"exit status {e.returncode}"]
+        raise InputError(tool, f"--json failed: {last[0]}")
+    except subprocess.TimeoutExpired:
+        raise InputError(tool, f"--json did not finish within {timeout} s")
+    except ValueError as e:
+        raise InputError(tool, f"--json printed malformed JSON: {e}")
+
+
+def expectations(path):
+    """Reads an expectations file: one `ID  reason` per line, '#' starts a
+    comment line. Returns {ID: reason}; a missing file means no expectations."""
+    found = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return found
+    except OSError as e:
+        raise InputError(path, e.strerror or str(e))
+    for line in lines:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            parts = line.split(None, 1)
+            found[parts[0]] = parts[1].strip() if len(parts) > 1 else "listed in expectations"
+    return found

@@ -1,0 +1,78 @@
+"""Reads meson-logs/testlog.json: JSON lines, one object per test, as
+written by `meson test` from Meson 0.56 to 1.x."""
+
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+from .errors import InputError
+
+# Suites this project registers; the first of them a test belongs to
+# decides how its output is read.
+KNOWN_SUITES = ("conformance", "e2e", "selfcheck", "unit", "harness")
+BAD_RESULTS = ("FAIL", "ERROR", "TIMEOUT", "INTERRUPT", "UNEXPECTEDPASS")
+
+
+@dataclass
+class MesonTest:
+    name: str  # the test's own name, without project and suite
+    suite: str
+    result: str  # OK, FAIL, SKIP, TIMEOUT, ERROR, EXPECTEDFAIL, ...
+    returncode: Optional[int]
+    stdout: str
+    stderr: str
+    starttime: float
+
+    @property
+    def bad(self):
+        return self.result in BAD_RESULTS
+
+
+def split_name(full_name, suite_field=None):
+    """'procsig:e2e / fork.bats' gives ('fork.bats', 'e2e'). Meson prefixes
+    project and suites only when the build has several suites, so a bare
+    name has suite ''. A 'suite' field, when a Meson version writes one,
+    wins over the prefix."""
+    name, suites = full_name, []
+    if " / " in full_name:
+        prefix, name = full_name.split(" / ", 1)
+        suites = prefix.split(":", 1)[-1].split("+")
+    if suite_field:
+        listed = [suite_field] if isinstance(suite_field, str) else list(suite_field)
+        suites = [s.split(":", 1)[-1] for s in listed]
+    for s in suites:
+        if s in KNOWN_SUITES:
+            return name, s
+    return name, suites[0] if suites else ""
+
+
+def read(path):
+    """Returns the MesonTest of every line of the testlog at path."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+    except FileNotFoundError:
+        raise InputError(path, "no such file (did `meson test` run in this build directory?)")
+    except OSError as e:
+        raise InputError(path, e.strerror)
+    tests = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            name, suite = split_name(obj["name"], obj.get("suite"))
+            tests.append(
+                MesonTest(
+                    name=name,
+                    suite=suite,
+                    result=str(obj["result"]),
+                    returncode=obj.get("returncode"),
+                    stdout=obj.get("stdout") or "",
+                    stderr=obj.get("stderr") or "",
+                    starttime=float(obj.get("starttime") or 0),
+                )
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as e:
+            raise InputError(path, f"line {number}: not a Meson test log entry ({e})")
+    return tests

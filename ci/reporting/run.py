@@ -1,0 +1,236 @@
+"""Builds one run (docs/developing.md's report.json) from a build directory:
+its Meson test logs, the conformance suite's gtest XML, and the catalogue
+of rows that exist whether or not they ran."""
+
+import os
+import re
+
+from . import catalogue, gtest_xml, meson_log, tap
+from . import outcomes as O
+
+_RULE_ID = re.compile(r"^(C\.[A-Z0-9_]+\.[A-Z0-9_]+)\s*:")
+_SUITE_ORDER = ("conformance", "e2e", "selfcheck", "unit", "harness")
+# Folders of a build directory that never hold a suite's results.
+_SKIP_DIRS = {"meson-private", "meson-info", "report"}
+# gtest XML older than the run that should have written it, by more than
+# this many seconds, is left over from an earlier run.
+_STALE_SLACK = 2.0
+
+
+def result(id, suite, outcome, message="", clause="", description="", observed=""):
+    return {"id": id, "suite": suite, "clause": clause, "description": description,
+            "outcome": outcome, "message": message, "observed": observed}
+
+
+def _tail(text, lines=6):
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def _meson_outcome(test):
+    return {
+        "OK": O.PASS,
+        "SKIP": O.SKIP,
+        "EXPECTEDFAIL": O.EXPECTED_FAIL,
+        "UNEXPECTEDPASS": O.UNEXPECTED_PASS,
+    }.get(test.result, O.FAIL)
+
+
+def _test_level(test):
+    """One row for a whole Meson test, used where its own output cannot say
+    more (a crash, a timeout, a suite read test by test)."""
+    outcome = _meson_outcome(test)
+    message = ""
+    if outcome != O.PASS:
+        message = f"meson test result {test.result}"
+        if test.returncode is not None:
+            message += f", exit status {test.returncode}"
+        detail = _tail(test.stderr) or _tail(test.stdout)
+        if detail and outcome != O.SKIP:
+            message += "\n" + detail
+    return result(f"{test.suite or 'tests'}/{test.name}", test.suite, outcome, message,
+                  description=f"Meson test '{test.name}'")
+
+
+def _broken(test):
+    """A test whose end says results may be missing, whatever it printed."""
+    return test.result in ("TIMEOUT", "INTERRUPT") or (test.returncode or 0) < 0
+
+
+# --- conformance: gtest XML ------------------------------------------------
+
+def find_gtest_xml(build_dir, tests):
+    """The gtest XML files this run's conformance tests wrote: Meson's own
+    <test name>.xml (gtest protocol) anywhere in the build directory, and
+    any gtest XML in meson-logs/. Files older than the run are ignored."""
+    conformance = [t for t in tests if t.suite == "conformance"]
+    if not conformance:
+        return []
+    since = min(t.starttime for t in conformance) - _STALE_SLACK
+    wanted = {t.name + ".xml" for t in conformance}
+    found = []
+    for dirpath, dirnames, filenames in os.walk(build_dir):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".p"))
+        in_logs = os.path.basename(dirpath) == "meson-logs"
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            if not name.endswith(".xml") or name.startswith("testlog"):
+                continue
+            if (name in wanted or in_logs) and gtest_xml.is_gtest_xml(path) \
+                    and os.path.getmtime(path) >= since:
+                found.append(path)
+    return found
+
+
+def conformance_results(tests, xml_files):
+    by_id = {}
+    for path in xml_files:
+        for case in gtest_xml.read(path):
+            row = result(case.id, "conformance", case.outcome, case.message, case.clause,
+                         case.description, case.observed)
+            old = by_id.get(case.id)
+            if old is None or O.worst([old["outcome"], row["outcome"]]) != old["outcome"]:
+                by_id[case.id] = row
+    rows = list(by_id.values())
+    any_failure = any(r["outcome"] in O.UNEXPECTED for r in rows)
+    for t in tests:
+        if t.suite == "conformance" and t.bad and (_broken(t) or not any_failure):
+            rows.append(_test_level(t))
+    return rows
+
+
+# --- e2e and selfcheck: TAP --------------------------------------------------
+
+def _tap_rows(test, suite, id_of):
+    """Rows of one TAP test, several tests of one ID folded into one row."""
+    folded = {}
+    for t in tap.parse(test.stdout):
+        rid = id_of(t.description)
+        if t.directive:
+            outcome, message = O.SKIP, t.reason
+        elif t.ok:
+            outcome, message = O.PASS, ""
+        else:
+            outcome = O.FAIL
+            message = "\n".join([f"{test.name}: {t.description}"] + t.diagnostics)
+        folded.setdefault(rid, []).append((outcome, message))
+    rows = []
+    for rid, seen in folded.items():
+        outcome = O.worst([o for o, _ in seen])
+        messages = [m for o, m in seen if o == outcome and m]
+        rows.append(result(rid, suite, outcome, "\n".join(dict.fromkeys(messages))))
+    return rows
+
+
+def _rule_id(description):
+    m = _RULE_ID.match(description)
+    return m.group(1) if m else description
+
+
+def _fold(rows):
+    """Merges rows of the same ID coming from several Meson tests."""
+    by_id = {}
+    for r in rows:
+        old = by_id.get(r["id"])
+        if old is None:
+            by_id[r["id"]] = r
+            continue
+        outcome = O.worst([old["outcome"], r["outcome"]])
+        messages = [x["message"] for x in (old, r) if x["outcome"] == outcome and x["message"]]
+        old.update(outcome=outcome, message="\n".join(messages))
+    return list(by_id.values())
+
+
+def tap_suite_results(tests, suite, id_of):
+    rows = []
+    for t in tests:
+        if t.suite != suite:
+            continue
+        own = _tap_rows(t, suite, id_of)
+        rows.extend(own)
+        if not own or (t.bad and (_broken(t) or not any(r["outcome"] == O.FAIL for r in own))):
+            rows.append(_test_level(t))
+    return _fold(rows)
+
+
+def apply_expectations(rows, expected, source):
+    """Turns listed failures into expected-fail and listed passes into
+    unexpected-pass, as the conformance suite does for platforms."""
+    for r in rows:
+        reason = expected.get(r["id"])
+        if reason is None:
+            continue
+        if r["outcome"] == O.FAIL:
+            r["outcome"], r["message"] = O.EXPECTED_FAIL, reason
+        elif r["outcome"] == O.PASS:
+            r["outcome"] = O.UNEXPECTED_PASS
+            r["message"] = f"passed, but {source} lists it: {reason}"
+    return rows
+
+
+# --- the run ------------------------------------------------------------------
+
+def _suite_rank(suite):
+    return _SUITE_ORDER.index(suite) if suite in _SUITE_ORDER else len(_SUITE_ORDER)
+
+
+def merge_catalogue(*row_lists):
+    """Rows in first-seen order within each suite, suites in a fixed order;
+    a later list fills in a clause or description an earlier one lacked."""
+    rows = {}
+    for row_list in row_lists:
+        for r in row_list:
+            known = rows.setdefault(r["id"], {"id": r["id"], "suite": r["suite"],
+                                              "clause": "", "description": ""})
+            for key in ("clause", "description"):
+                if not known[key] and r.get(key):
+                    known[key] = r[key]
+    ordered = list(rows.values())
+    ordered.sort(key=lambda r: _suite_rank(r["suite"]))  # stable: keeps first-seen order
+    return ordered
+
+
+def totals(results, rows):
+    """{suite: {outcome: count}} with not-run counting catalogue rows that
+    have no result."""
+    out = {}
+    for r in rows:
+        out.setdefault(r["suite"], {o: 0 for o in O.COUNTED})
+    ran = set()
+    for r in results:
+        out.setdefault(r["suite"], {o: 0 for o in O.COUNTED})[r["outcome"]] += 1
+        ran.add(r["id"])
+    for r in rows:
+        if r["id"] not in ran:
+            out[r["suite"]][O.NOT_RUN] += 1
+    return {s: out[s] for s in sorted(out, key=_suite_rank)}
+
+
+def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
+          conformance_catalogue=None):
+    tests = []
+    for path in testlogs:
+        tests.extend(meson_log.read(path))
+    if xml_files is None:
+        xml_files = find_gtest_xml(build_dir, tests)
+    expected = {}
+    if impl:
+        expected = catalogue.expectations(os.path.join(impl, "expectations.txt"))
+    results = conformance_results(tests, xml_files)
+    e2e = tap_suite_results(tests, "e2e", _rule_id)
+    results += apply_expectations(e2e, expected, os.path.join(impl, "expectations.txt"))
+    results += tap_suite_results(tests, "selfcheck", _rule_id)
+    for t in tests:
+        if t.suite not in ("conformance", "e2e", "selfcheck"):
+            results.append(_test_level(t))
+
+    if conformance_catalogue is None:
+        conformance_catalogue = catalogue.generate_conformance(source_root)
+    contract = catalogue.contract_rules(os.path.join(source_root, "docs", "contract.md"))
+    rows = merge_catalogue(conformance_catalogue, contract, results)
+    described = {r["id"]: r for r in rows}
+    for r in results:
+        for key in ("clause", "description"):
+            r[key] = r[key] or described[r["id"]][key]
+    order = {r["id"]: i for i, r in enumerate(rows)}
+    results.sort(key=lambda r: order[r["id"]])
+    return {"run": meta, "totals": totals(results, rows), "results": results, "catalogue": rows}
