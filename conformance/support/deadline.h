@@ -1,0 +1,25 @@
+// Time limits for everything that waits on another process. They are
+// generous on purpose: a limit only turns a broken peer into a failure
+// instead of a hang, it never decides a pass, so load cannot make a test
+// flaky.
+#pragma once
+
+#include <chrono>
+
+namespace procsig::test {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = Clock::time_point;
+
+// Default wait for anything another process must do promptly.
+inline constexpr std::chrono::milliseconds kDefaultTimeout{10000};
+
+inline Deadline DeadlineIn(std::chrono::milliseconds timeout = kDefaultTimeout) {
+  return Clock::now() + timeout;
+}
+
+// Milliseconds left before the deadline, clamped to [0, INT_MAX] for poll().
+// clock_gettime underneath is async-signal-safe, so children may use this.
+int MillisecondsLeft(Deadline deadline);
+
+}  // namespace procsig::test

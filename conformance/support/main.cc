@@ -1,0 +1,45 @@
+// The conformance binary's main: gtest/gmock flags, then the target
+// expectations, then the tests.
+//
+// Exit status: gtest's (0 all passed, 1 a test failed), or 2 when
+// PROCSIG_TARGET names no expectations file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/prctl.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "expectations.h"
+
+#ifndef PROCSIG_EXPECTATIONS_DIR
+#error "the build must define PROCSIG_EXPECTATIONS_DIR"
+#endif
+
+namespace {
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleMock(&argc, argv);
+
+  const std::string dir = EnvOr("PROCSIG_EXPECTATIONS_DIR", PROCSIG_EXPECTATIONS_DIR);
+  if (const auto error = procsig::test::LoadExpectations(dir, EnvOr("PROCSIG_TARGET", ""))) {
+    std::fprintf(stderr, "conformance: %s\n", error->c_str());
+    return 2;
+  }
+
+  // Orphaned grandchildren of a broken test come back to us instead of
+  // going to PID 1 (which may not reap), so the fixture's leak check sees,
+  // kills and reaps them.
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+    std::perror("conformance: warning: PR_SET_CHILD_SUBREAPER");
+  }
+  return RUN_ALL_TESTS();
+}
