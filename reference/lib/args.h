@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace procsig {
+
+// A port is a decimal integer from 1 to 65535: digits only, no sign, no
+// blanks (leading zeros are allowed: "080" is 80).
+std::optional<uint16_t> parse_port(const char* text);
+
+// parse_port(), or `<program>: invalid port '<text>': ...` and status 2.
+uint16_t port_or_die(const char* text);
+
+// Exits with `Usage : <program> <synopsis>` on stderr and status 2 unless
+// the operand count (argc - 1) is within [min_operands, max_operands].
+void check_operand_count(int argc, int min_operands, int max_operands, const char* synopsis);
+
+}  // namespace procsig
