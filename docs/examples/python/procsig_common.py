@@ -60,12 +60,16 @@ def report(what, reason):
 def start(name, usage_args="", min_args=0, max_args=0):
     """Checks the argument count and PROCSIG_TIME_SCALE; returns (args, scale).
 
-    SIGINT gets its default action back: Python's own handler would turn
-    Ctrl+C into an exception instead of ending the process by the signal.
+    SIGINT gets back the action a C program would have: Python's own
+    handler would turn Ctrl+C into an exception instead of ending the
+    process by the signal. An ignored SIGINT (a background job of a
+    script) stays ignored.
     """
     global PROGRAM
     PROGRAM = name
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    name_process(name)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     args = sys.argv[1:]
     if not min_args <= len(args) <= max_args:
         usage = f"Usage : {name} {usage_args}".rstrip()
@@ -77,6 +81,19 @@ def start(name, usage_args="", min_args=0, max_args=0):
         report(error.what, error.reason)
         sys.exit(error.status)
     return args, scale
+
+
+def name_process(name):
+    """Shows the program's name, not "python3", in ps, pgrep and top.
+
+    The kernel names a process after the interpreter that runs the script;
+    children inherit the name set here.
+    """
+    try:
+        with open("/proc/self/comm", "w", encoding="ascii") as comm:
+            comm.write(name)
+    except OSError:
+        pass  # not Linux, or /proc not mounted: only the display suffers
 
 
 def time_scale():
