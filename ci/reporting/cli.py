@@ -26,7 +26,7 @@ def _parser():
     p = _Parser(prog="ci/report", description="Builds and merges procsig reports.",
                 epilog="Exit status: 0 done (summary: no unexpected result), 1 summary found a "
                        "failure or unexpected pass, 2 bad usage, 3 bad or missing input.")
-    sub = p.add_subparsers(dest="command", metavar="{build,merge,summary}")
+    sub = p.add_subparsers(dest="command")
     sub.required = True
     b = sub.add_parser("build", help="make one run from a build directory's test results")
     b.add_argument("--build-dir", required=True, help="the Meson build directory")

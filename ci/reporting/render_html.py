@@ -32,11 +32,17 @@ td.zero { color: #999; }
 dl.messages dt { font-family: monospace; margin-top: .6em; }
 dl.messages dd { margin: .2em 0 0 1.5em; white-space: pre-wrap; font-family: monospace; font-size: .92em; }
 a { color: inherit; }
+code { background: #f2f2f2; padding: 0 2px; }
 """
 
 
 def _e(value):
     return html.escape(str(value), quote=True)
+
+
+def _prose(value):
+    """Escapes text and shows the contract's `code` spans as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(value))
 
 
 def _anchor(run_index, rid):
@@ -98,7 +104,7 @@ def _matrix(runs, rows):
                 if res and res.get("message") else ""
             cells.append(f"<td class='cell {outcome}'{title}>{label}</td>")
         out.append(f"<tr><td class='id'>{_e(row['id'])}</td><td>{_e(row['clause'])}</td>"
-                   f"<td class='desc'>{_e(row['description'])}</td>" + "".join(cells) + "</tr>")
+                   f"<td class='desc'>{_prose(row['description'])}</td>" + "".join(cells) + "</tr>")
     out.append("</table>")
     return out
 

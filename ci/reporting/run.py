@@ -102,9 +102,10 @@ def conformance_results(tests, xml_files):
 
 def _tap_rows(test, suite, id_of):
     """Rows of one TAP test, several tests of one ID folded into one row."""
-    folded = {}
+    folded, described = {}, {}
     for t in tap.parse(test.stdout):
-        rid = id_of(t.description)
+        rid, description = id_of(t.description)
+        described.setdefault(rid, description)
         if t.directive:
             outcome, message = O.SKIP, t.reason
         elif t.ok:
@@ -117,13 +118,22 @@ def _tap_rows(test, suite, id_of):
     for rid, seen in folded.items():
         outcome = O.worst([o for o, _ in seen])
         messages = [m for o, m in seen if o == outcome and m]
-        rows.append(result(rid, suite, outcome, "\n".join(dict.fromkeys(messages))))
+        rows.append(result(rid, suite, outcome, "\n".join(dict.fromkeys(messages)),
+                           description=described[rid]))
     return rows
 
 
 def _rule_id(description):
+    """An e2e test's contract rule: its row takes the rule's text from
+    docs/contract.md, not the test's name."""
     m = _RULE_ID.match(description)
-    return m.group(1) if m else description
+    return (m.group(1), "") if m else (description, "")
+
+
+def _variant_id(description):
+    """'fork-no-flush: what it shows' names the selfcheck variant or fault."""
+    variant, _, rest = description.partition(": ")
+    return (variant.strip(), rest.strip()) if rest else (description, "")
 
 
 def _fold(rows):
@@ -218,7 +228,7 @@ def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
     results = conformance_results(tests, xml_files)
     e2e = tap_suite_results(tests, "e2e", _rule_id)
     results += apply_expectations(e2e, expected, os.path.join(impl, "expectations.txt"))
-    results += tap_suite_results(tests, "selfcheck", _rule_id)
+    results += tap_suite_results(tests, "selfcheck", _variant_id)
     for t in tests:
         if t.suite not in ("conformance", "e2e", "selfcheck"):
             results.append(_test_level(t))
