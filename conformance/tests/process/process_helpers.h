@@ -1,0 +1,49 @@
+// Helpers shared by the process tests. Functions marked "child-safe" use
+// only async-signal-safe calls and may run between fork() and _exit().
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "deadline.h"
+
+namespace procsig::test {
+
+// The unprivileged identity tests switch to when they run as root.
+inline constexpr uid_t kUnprivilegedId = 65534;
+
+// Child-safe. Drops root to uid/gid 65534 with no supplementary groups;
+// does nothing when not root. Returns false if a call failed.
+bool DropRootPrivileges();
+
+// Child-safe. Writes all of buf; false on error.
+bool WriteAll(int fd, const void* buf, size_t len);
+
+// Child-safe. Reads exactly len bytes, waiting up to the deadline; false on
+// end of file, error or deadline.
+bool ReadExact(int fd, void* buf, size_t len, Deadline deadline = DeadlineIn());
+
+// Reads until end of file or the deadline; sets *complete to whether end of
+// file was reached.
+std::string ReadUntilEof(int fd, bool* complete, Deadline deadline = DeadlineIn());
+
+// argv for execv built before fork(): the child only calls Exec().
+class ExecArgs {
+ public:
+  ExecArgs(std::string path, std::vector<std::string> args);
+  // argv_ points into the strings: no copies or moves.
+  ExecArgs(const ExecArgs&) = delete;
+  ExecArgs& operator=(const ExecArgs&) = delete;
+  // Child-safe. execv()s; returns only on failure.
+  void Exec() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> args_;
+  std::vector<char*> argv_;
+};
+
+}  // namespace procsig::test
