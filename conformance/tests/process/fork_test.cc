@@ -17,8 +17,8 @@
 #include "checkpoint.h"
 #include "child.h"
 #include "helper_path.h"
-#include "process_helpers.h"
 #include "proc.h"
+#include "process_helpers.h"
 #include "scoped_signal.h"
 #include "syscall_matchers.h"
 #include "unique_fd.h"
@@ -76,7 +76,8 @@ PROCSIG_TEST(Fork, ChildInSameProcessGroup, "FORK.CHILD_SAME_PGRP", "XSH fork",
              "the child starts in the parent's process group and session") {
   const pid_t pgrp = ::getpgrp();
   const pid_t sid = ::getsid(0);
-  auto child = ForkChild([&] { return ::getpgrp() == pgrp && ::getsid(0) == sid ? kOk : kWrongValue; });
+  auto child =
+      ForkChild([&] { return ::getpgrp() == pgrp && ::getsid(0) == sid ? kOk : kWrongValue; });
   ASSERT_TRUE(child);
   EXPECT_THAT(WaitForExit(child), ExitedWithStatus(kOk));
 }
@@ -265,9 +266,7 @@ PROCSIG_TEST(Fork, OffsetSharedChildToParent, "FORK.FD_OFFSET_SHARED", "XSH fork
              "child moves the parent's file offset") {
   UniqueFd file = TempFile();
   ASSERT_TRUE(file) << "mkostemp in /tmp failed";
-  auto child = ForkChild([&] {
-    return WriteAll(file.get(), "hello", 5) ? kOk : kCallFailed;
-  });
+  auto child = ForkChild([&] { return WriteAll(file.get(), "hello", 5) ? kOk : kCallFailed; });
   ASSERT_TRUE(child);
   ASSERT_THAT(WaitForExit(child), ExitedWithStatus(kOk));
   EXPECT_THAT(::lseek(file.get(), 0, SEEK_CUR), SyscallSucceedsWithValue(5));
@@ -349,9 +348,8 @@ PROCSIG_TEST(Fork, DescriptorFlagsPerProcess, "FORK.FD_FLAGS_PER_PROCESS", "XSH 
              "parent's set") {
   Pipe pipe(O_CLOEXEC);
   ASSERT_TRUE(pipe.ok());
-  auto child = ForkChild([&] {
-    return ::fcntl(pipe.read_end.get(), F_SETFD, 0) == 0 ? kOk : kCallFailed;
-  });
+  auto child =
+      ForkChild([&] { return ::fcntl(pipe.read_end.get(), F_SETFD, 0) == 0 ? kOk : kCallFailed; });
   ASSERT_TRUE(child);
   ASSERT_THAT(WaitForExit(child), ExitedWithStatus(kOk));
   EXPECT_NE(::fcntl(pipe.read_end.get(), F_GETFD) & FD_CLOEXEC, 0);
