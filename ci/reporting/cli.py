@@ -35,6 +35,7 @@ def _parser():
     b.add_argument("--impl", default="", help="the implementation tested (its expectations.txt "
                                               "applies to the e2e rows)")
     b.add_argument("--target", default="", help="the platform expectations target used")
+    b.add_argument("--wrapper", default="", help="the command the conformance suite ran under")
     b.add_argument("--testlog", action="append", default=[],
                    help="a Meson JSON test log (repeatable; default "
                         "BUILD_DIR/meson-logs/testlog.json)")
@@ -78,7 +79,7 @@ def _build(args):
         raise InputError(args.impl, "no such implementation directory")
     meta = {"name": args.name or (os.path.basename(impl.rstrip("/")) if impl else "reference")}
     meta.update(machine.describe())
-    meta.update(impl=impl, target=args.target)
+    meta.update(impl=impl, target=args.target, wrapper=args.wrapper)
     cat = None
     if args.catalogue:
         from . import catalogue

@@ -236,7 +236,9 @@ def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
     if conformance_catalogue is None:
         conformance_catalogue = catalogue.generate_conformance(source_root)
     contract = catalogue.contract_rules(os.path.join(source_root, "docs", "contract.md"))
-    rows = merge_catalogue(conformance_catalogue, contract, results)
+    # Rows no catalogue knows come in ID order, not in the order a shuffled,
+    # sharded run happened to write them.
+    rows = merge_catalogue(conformance_catalogue, contract, sorted(results, key=lambda r: r["id"]))
     described = {r["id"]: r for r in rows}
     for r in results:
         for key in ("clause", "description"):

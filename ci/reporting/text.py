@@ -8,11 +8,13 @@ def column_title(run):
 
 
 def column_details(run):
-    """distro, kernel, libc, implementation and target of a run."""
+    """distro, kernel, libc, implementation, target and wrapper of a run."""
     parts = [run.get("distro", ""), f"kernel {run['kernel']}" if run.get("kernel") else "",
              run.get("libc", ""), f"impl {run.get('impl') or 'reference'}"]
     if run.get("target"):
         parts.append(f"target {run['target']}")
+    if run.get("wrapper"):
+        parts.append(f"under {run['wrapper']}")
     return [p for p in parts if p]
 
 
