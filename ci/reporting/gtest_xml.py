@@ -27,9 +27,13 @@ class Case:
 
 
 def clean_message(text):
-    """Drops gtest's 'file:line' lines, which say where, not what."""
+    """Drops gtest's 'file:line' lines, which say where, not what, and the
+    bare 'Failed' that FAIL() and ADD_FAILURE() put before their message."""
     lines = [ln.rstrip() for ln in (text or "").strip().splitlines()]
-    return "\n".join(ln for ln in lines if not _LOCATION.match(ln.strip())).strip()
+    lines = [ln for ln in lines if not _LOCATION.match(ln.strip())]
+    if len(lines) > 1 and lines[0].strip() == "Failed":
+        lines = lines[1:]
+    return "\n".join(lines).strip()
 
 
 def _properties(case):

@@ -85,6 +85,8 @@ class GtestXmlTest(unittest.TestCase):
         self.assertEqual(c["SIGNAL.RESTART"].description, "signal() restarts & <syscalls>")
         self.assertEqual(c["ALARM.KNOWN"].message, "expected failure: qemu-user lacks it")
         self.assertEqual(c["KILL.SKIPPED"].message, "needs a pty")
+        self.assertEqual(c["ALARM.UNEXP"].message,
+                         "unexpected pass: listed in expectations but passed")
 
     def test_gtest_1_10_skip_without_element(self):
         c = self.cases("meson-0.56", "posix.xml")
