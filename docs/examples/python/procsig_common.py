@@ -70,16 +70,16 @@ def start(name, usage_args="", min_args=0, max_args=0):
     name_process(name)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-    args = sys.argv[1:]
-    if not min_args <= len(args) <= max_args:
-        usage = f"Usage : {name} {usage_args}".rstrip()
-        write_all(2, (usage + "\n").encode())
-        sys.exit(EXIT_USAGE)
     try:
         scale = time_scale()
     except Fatal as error:
         report(error.what, error.reason)
         sys.exit(error.status)
+    args = sys.argv[1:]
+    if not min_args <= len(args) <= max_args:
+        usage = f"Usage : {name} {usage_args}".rstrip()
+        write_all(2, (usage + "\n").encode())
+        sys.exit(EXIT_USAGE)
     return args, scale
 
 
@@ -265,6 +265,12 @@ class SignalWaker:
         self.caught = []
 
 
+def endpoint(address, port):
+    """address:port as messages show it, an IPv6 address in brackets."""
+    bare = address[1:-1] if address.startswith("[") and address.endswith("]") else address
+    return f"[{bare}]:{port}" if ":" in bare else f"{bare}:{port}"
+
+
 def connect(host, port_text):
     """A connected TCP socket, or Fatal with status 2, 4 or 5."""
     import socket  # pylint: disable=import-outside-toplevel
@@ -288,7 +294,7 @@ def connect(host, port_text):
         except OSError as error:
             last = error
             sock.close()
-    raise Fatal(f"cannot connect to {host}:{port}", reason_of(last),
+    raise Fatal(f"cannot connect to {endpoint(host, port)}", reason_of(last),
                 EXIT_CONNECT)
 
 
