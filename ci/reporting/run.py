@@ -61,7 +61,8 @@ def _broken(test):
 def find_gtest_xml(build_dir, tests):
     """The gtest XML files this run's conformance tests wrote: Meson's own
     <test name>.xml (gtest protocol) anywhere in the build directory, and
-    any gtest XML in meson-logs/. Files older than the run are ignored."""
+    any gtest XML in meson-logs/ but Meson's JUnit logs. Files older than
+    the run are ignored."""
     conformance = [t for t in tests if t.suite == "conformance"]
     if not conformance:
         return []
@@ -73,7 +74,9 @@ def find_gtest_xml(build_dir, tests):
         in_logs = os.path.basename(dirpath) == "meson-logs"
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
-            if not name.endswith(".xml") or name.startswith("testlog"):
+            # Meson's own JUnit logs (<logbase>.junit.xml) copy every suite's
+            # results under other names; they are not the conformance XML.
+            if not name.endswith(".xml") or name.endswith(".junit.xml"):
                 continue
             if (name in wanted or in_logs) and gtest_xml.is_gtest_xml(path) \
                     and os.path.getmtime(path) >= since:

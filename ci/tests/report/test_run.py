@@ -8,7 +8,7 @@ import unittest
 
 from support import CATALOGUE, SOURCE_ROOT, fixture
 
-from reporting import catalogue, merge, run
+from reporting import catalogue, merge, meson_log, run
 from reporting import outcomes as O
 from reporting.errors import InputError
 
@@ -78,6 +78,17 @@ class BuildTest(unittest.TestCase):
         self.assertEqual(rows["C.FORK.EXIT"]["outcome"], O.UNEXPECTED_PASS)
         self.assertIn("exits 1", rows["C.FORK.EXIT"]["message"])
         self.assertEqual(rows["C.FORK.LINES"]["outcome"], O.FAIL)
+
+    def test_mesons_junit_log_is_not_read(self):
+        build_dir = self.copy("meson-1.0")
+        junit = os.path.join(build_dir, "meson-logs", "validate-e2e.junit.xml")
+        with open(junit, "w") as f:
+            f.write('<testsuites><testsuite name="procsig.e2e"><testcase name="C.X.Y: a" '
+                    'classname="procsig.e2e"><failure message="boom"/></testcase>'
+                    '</testsuite></testsuites>')
+        self.assertNotIn(junit, run.find_gtest_xml(build_dir, meson_log.read(
+            os.path.join(build_dir, "meson-logs", "testlog.json"))))
+        self.assertNotIn("procsig.e2e.C.X.Y: a", outcomes(build(build_dir)))
 
     def test_stale_gtest_xml_is_ignored(self):
         build_dir = self.copy("meson-1.0")
