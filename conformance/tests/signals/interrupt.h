@@ -1,0 +1,51 @@
+// Making a signal arrive while the test process is blocked in a call.
+//
+// A process cannot announce that it has started blocking, so a child that
+// must interrupt its parent's read(), accept(), pause()... waits for the
+// parent's checkpoint, then watches /proc/<parent>/stat until the parent is
+// in interruptible sleep (state S), sends the signal, and waits for the
+// handler's acknowledgement byte before doing anything else. No step depends
+// on timing; every wait has a deadline.
+//
+// Functions marked "child side" use only async-signal-safe calls (open, read,
+// write, poll, kill, nanosleep, clock_gettime), so forked children may call
+// them.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "deadline.h"
+
+namespace procsig::test::signals {
+
+// What CountAndAck() saw. Reset it at the start of every test that uses it.
+struct HandlerLog {
+  volatile sig_atomic_t count;
+  volatile sig_atomic_t last_signal;
+  // When >= 0, the handler writes one byte here per delivery.
+  volatile sig_atomic_t ack_fd;
+};
+extern HandlerLog g_handler_log;
+
+void ResetHandlerLog(int ack_fd = -1);
+
+// A signal handler: counts the delivery and acknowledges it on ack_fd.
+// Keeps errno intact.
+void CountAndAck(int sig);
+
+// Child side: polls /proc/<pid>/stat until the process is in state S.
+bool WaitUntilSleeping(pid_t pid, Deadline deadline);
+
+// Child side: reads one byte from fd, giving up at the deadline or on EOF.
+bool ReadByte(int fd, Deadline deadline);
+
+// Child side: writes one byte to fd.
+bool WriteByte(int fd);
+
+// Child side: once pid sleeps in a call, sends it sig and waits until its
+// handler acknowledged the delivery on ack_fd (the read end of the pipe the
+// handler writes to). False if any step missed the deadline.
+bool InterruptWhenBlocked(pid_t pid, int sig, int ack_fd, Deadline deadline);
+
+}  // namespace procsig::test::signals
