@@ -61,7 +61,8 @@ class CliTest(unittest.TestCase):
         with open(log, "w") as f:
             f.writelines(kept)
         out_dir = os.path.join(self.tmp, "clean-report")
-        self.assertEqual(run_report("build", "--build-dir", clean_build, "--out", out_dir)[0], 0)
+        self.assertEqual(run_report("build", "--build-dir", clean_build, "--out", out_dir,
+                                    "--catalogue", CATALOGUE)[0], 0)
         status, out, _ = run_report("summary", os.path.join(out_dir, "report.json"))
         self.assertEqual(status, 0, out)
         self.assertIn("no unexpected result", out)

@@ -1,7 +1,10 @@
 """The readers of ci/report: Meson test logs, TAP, gtest XML, the contract
 and expectations files."""
 
+import contextlib
+import io
 import os
+import shutil
 import tempfile
 import unittest
 
@@ -147,6 +150,29 @@ class CatalogueTest(unittest.TestCase):
         self.assertEqual([r["id"] for r in rows][:2],
                          ["FORK.RETURNS_ZERO_IN_CHILD", "FORK.CHILD_HAS_NEW_PID"])
         self.assertTrue(all(r["suite"] == "conformance" for r in rows))
+
+    def fake_generator(self, body):
+        root = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, root)
+        os.makedirs(os.path.join(root, "conformance", "tools"))
+        with open(os.path.join(root, "conformance", "tools", "gen_assertions.py"), "w") as f:
+            f.write("import json, sys\nargs = sys.argv[1:]\n" + body)
+        return root
+
+    def test_runs_the_generator_with_a_json_file(self):
+        root = self.fake_generator(
+            "out = args[args.index('--json') + 1]\n"
+            "json.dump([{'id': 'FORK.X', 'suite': 'conformance', 'clause': 'XSH fork',"
+            " 'description': 'd', 'kind': 'test'}], open(out, 'w'))\n")
+        rows = catalogue.generate_conformance(root)
+        self.assertEqual([(r["id"], r["clause"]) for r in rows], [("FORK.X", "XSH fork")])
+
+    def test_a_failing_generator_gives_a_warning_not_an_error(self):
+        root = self.fake_generator("print('duplicate ID FORK.X', file=sys.stderr)\nsys.exit(1)\n")
+        with contextlib.redirect_stderr(io.StringIO()) as err:
+            self.assertEqual(catalogue.generate_conformance(root), [])
+        self.assertIn("warning", err.getvalue())
+        self.assertIn("duplicate ID FORK.X", err.getvalue())
 
     def test_expectations(self):
         with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
