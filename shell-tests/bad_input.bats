@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# Bad input: wrong argument counts, bad ports, nobody listening, unknown
+# hosts. Each gives one line on stderr and its documented status.
+
+load helpers/common
+
+# expect_one_line RULE REGEX: stderr is exactly one line matching REGEX.
+expect_one_line() {
+  [ "$(wc -l <"$ERR")" -eq 1 ] && grep -qE -- "$2" "$ERR" ||
+    fail "$1: expected exactly one stderr line matching '$2'
+$(describe_run)"
+}
+
+# usage_case NAME ARG...: a wrong argument count.
+usage_case() {
+  local name=$1
+  shift
+  require_program "$name"
+  run_prog --deadline 5 --tag "usage$#" "$name" "$@"
+  expect_status C.ALL.USAGE 2 "wrong number of arguments ($#)"
+  expect_one_line C.ALL.USAGE "^Usage : $name( |\$)"
+  [ ! -s "$OUT" ] || fail "C.ALL.USAGE: $name printed on stdout for a usage error: $(cat "$OUT")"
+}
+
+@test "C.ALL.USAGE: fork with an argument" { usage_case fork extra; }
+@test "C.ALL.USAGE: zombie with an argument" { usage_case zombie extra; }
+@test "C.ALL.USAGE: wait with an argument" { usage_case wait extra; }
+@test "C.ALL.USAGE: waitpid with an argument" { usage_case waitpid extra; }
+@test "C.ALL.USAGE: signal with an argument" { usage_case signal extra; }
+@test "C.ALL.USAGE: sigaction with an argument" { usage_case sigaction extra; }
+@test "C.ALL.USAGE: remove_zombie with an argument" { usage_case remove_zombie extra; }
+@test "C.ALL.USAGE: fd_share with an argument" { usage_case fd_share extra; }
+
+@test "C.ALL.USAGE: echo_mpserv with no argument and with three" {
+  usage_case echo_mpserv
+  usage_case echo_mpserv 9 127.0.0.1 extra
+}
+
+@test "C.ALL.USAGE: echo_client with 0, 1 and 3 arguments" {
+  usage_case echo_client
+  usage_case echo_client 127.0.0.1
+  usage_case echo_client 127.0.0.1 9 extra
+}
+
+@test "C.ALL.USAGE: echo_mpclient with 0, 1 and 3 arguments" {
+  usage_case echo_mpclient
+  usage_case echo_mpclient 127.0.0.1
+  usage_case echo_mpclient 127.0.0.1 9 extra
+}
+
+BAD_PORTS=(0 65536 99999999999999999999 -1 abc 80x '' ' 80' 0x50 8.0)
+
+@test "C.ECHO_MPSERV.BAD_PORT: each bad port gives 'invalid port' and status 2" {
+  require_program echo_mpserv
+  local p
+  for p in "${BAD_PORTS[@]}"; do
+    run_prog --deadline 5 echo_mpserv "$p"
+    expect_status C.ECHO_MPSERV.BAD_PORT 2 "port '$p'"
+    expect_one_line C.ECHO_MPSERV.BAD_PORT "^echo_mpserv: invalid port '$p': "
+  done
+}
+
+@test "C.ECHO_CLIENT.BAD_PORT: each bad port gives 'invalid port' and status 2" {
+  require_program echo_client
+  local p
+  for p in "${BAD_PORTS[@]}"; do
+    run_prog --deadline 5 echo_client 127.0.0.1 "$p"
+    expect_status C.ECHO_CLIENT.BAD_PORT 2 "port '$p'"
+    expect_one_line C.ECHO_CLIENT.BAD_PORT "^echo_client: invalid port '$p': "
+  done
+}
+
+@test "C.ECHO_MPCLIENT.BAD_PORT: each bad port gives 'invalid port' and status 2" {
+  require_program echo_mpclient
+  local p
+  for p in "${BAD_PORTS[@]}"; do
+    run_prog --deadline 5 echo_mpclient 127.0.0.1 "$p"
+    expect_status C.ECHO_MPCLIENT.BAD_PORT 2 "port '$p'"
+    expect_one_line C.ECHO_MPCLIENT.BAD_PORT "^echo_mpclient: invalid port '$p': "
+  done
+}
+
+@test "C.ECHO_CLIENT.REFUSED: nobody listening gives 'Connection refused' and status 4" {
+  require_program echo_client
+  pick_port
+  run_prog --deadline 5 echo_client 127.0.0.1 "$PORT"
+  expect_status C.ECHO_CLIENT.REFUSED 4
+  expect_one_line C.ECHO_CLIENT.REFUSED "^echo_client: cannot connect to 127\.0\.0\.1:$PORT: Connection refused\$"
+}
+
+@test "C.ECHO_MPCLIENT.REFUSED: nobody listening gives 'Connection refused' and status 4" {
+  require_program echo_mpclient
+  pick_port
+  run_prog --deadline 5 echo_mpclient 127.0.0.1 "$PORT"
+  expect_status C.ECHO_MPCLIENT.REFUSED 4
+  expect_one_line C.ECHO_MPCLIENT.REFUSED "^echo_mpclient: cannot connect to 127\.0\.0\.1:$PORT: Connection refused\$"
+  expect_no_orphans C.ECHO_MPCLIENT.REFUSED
+}
+
+# .invalid never resolves (RFC 6761).
+@test "C.ECHO_CLIENT.UNKNOWN_HOST: a name under .invalid gives 'unknown host' and status 5" {
+  require_program echo_client
+  run_prog --deadline 10 echo_client procsig-no-such-host.invalid 9
+  expect_status C.ECHO_CLIENT.UNKNOWN_HOST 5
+  expect_one_line C.ECHO_CLIENT.UNKNOWN_HOST "^echo_client: unknown host 'procsig-no-such-host\.invalid': .+"
+}
+
+@test "C.ECHO_MPCLIENT.UNKNOWN_HOST: a name under .invalid gives 'unknown host' and status 5" {
+  require_program echo_mpclient
+  run_prog --deadline 10 echo_mpclient procsig-no-such-host.invalid 9
+  expect_status C.ECHO_MPCLIENT.UNKNOWN_HOST 5
+  expect_one_line C.ECHO_MPCLIENT.UNKNOWN_HOST "^echo_mpclient: unknown host 'procsig-no-such-host\.invalid': .+"
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# echo_client: the one-line-at-a-time client, against echo_mpserv and socat.
+
+load helpers/common
+
+setup() {
+  common_setup
+  require_program echo_client
+}
+
+# client_run INPUT: echo_client against the server or the peer.
+client_run() {
+  run_prog --deadline 10 --stdin "$1" echo_client 127.0.0.1 "${PEER_PORT:-$SERVER_PORT}"
+}
+
+@test "C.ECHO_CLIENT.LINES: 'Connected...........', a prompt and the echo per line, then a last prompt" {
+  require_program echo_mpserv
+  start_server
+  printf 'hello\nworld\n' >"$T/in"
+  client_run "$T/in"
+  expect_status C.ECHO_CLIENT.EOF 0
+  expect_lines C.ECHO_CLIENT.LINES "$OUT" 'Connected...........' \
+    'Input message(Q to quit): Message from server: hello' \
+    'Input message(Q to quit): Message from server: world' \
+    'Input message(Q to quit):'
+}
+
+@test "C.ECHO_CLIENT.ECHO: 64 KiB of binary lines with NULs come back exactly" {
+  require_program echo_mpserv
+  start_server
+  make_data "$T/in" 65536
+  client_run "$T/in"
+  expect_status C.ECHO_CLIENT.EOF 0
+  "${PY[@]}" "$HELPERS/echo_payload.py" client <"$OUT" >"$T/back" 2>"$T/fmt" ||
+    fail "C.ECHO_CLIENT.LINES: $(cat "$T/fmt")"
+  expect_same C.ECHO_CLIENT.ECHO "$T/in" "$T/back" "64 KiB with NULs (cut at a NUL or at the buffer size?)"
+}
+
+@test "C.ECHO_CLIENT.ECHO: one 100000-byte line with NULs and no newline at the end" {
+  require_program echo_mpserv
+  start_server
+  { printf 'a\0b'; head -c 99997 /dev/zero | tr '\0' 'z'; } >"$T/in"
+  client_run "$T/in"
+  expect_status C.ECHO_CLIENT.EOF 0
+  "${PY[@]}" "$HELPERS/echo_payload.py" client <"$OUT" >"$T/back" 2>"$T/fmt" ||
+    fail "C.ECHO_CLIENT.LINES: $(cat "$T/fmt")"
+  expect_same C.ECHO_CLIENT.ECHO "$T/in" "$T/back" "a 100000-byte line"
+}
+
+# quit_case Q: a line that is exactly Q ends the session; nothing after it is sent.
+quit_case() {
+  start_peer peer PIPE -r "$T/received"
+  printf 'one\nquit\n%s\ntwo\n' "$1" >"$T/in"
+  client_run "$T/in"
+  expect_status C.ECHO_CLIENT.QUIT 0
+  expect_lines C.ECHO_CLIENT.QUIT "$OUT" 'Connected...........' \
+    'Input message(Q to quit): Message from server: one' \
+    'Input message(Q to quit): Message from server: quit' \
+    'Input message(Q to quit):'
+  finish_bg peer 15
+  printf 'one\nquit\n' >"$T/want"
+  expect_same C.ECHO_CLIENT.QUIT "$T/want" "$T/received" "bytes the peer received (nothing after '$1' may be sent)"
+}
+
+@test "C.ECHO_CLIENT.QUIT: a line 'q' ends the session and nothing after it is sent" { quit_case q; }
+@test "C.ECHO_CLIENT.QUIT: a line 'Q' ends the session and nothing after it is sent" { quit_case Q; }
+
+@test "C.ECHO_CLIENT.EOF: end of input without q: the last line is echoed and it exits 0 promptly" {
+  require_program echo_mpserv
+  start_server
+  printf 'first\nlast line without newline' >"$T/in"
+  client_run "$T/in"
+  expect_status C.ECHO_CLIENT.EOF 0
+  elapsed_below 5 || fail "C.ECHO_CLIENT.EOF: took $ELAPSED s to exit after end of input"
+  expect_lines C.ECHO_CLIENT.LINES "$OUT" 'Connected...........' \
+    'Input message(Q to quit): Message from server: first' \
+    'Input message(Q to quit): Message from server: last line without newlineInput message(Q to quit):'
+}
+
+@test "C.ECHO_CLIENT.SERVER_GONE: a server that hangs up at once: a message on stderr, status 1, no hang" {
+  start_peer peer EXEC:true
+  printf 'hello\nagain\nand again\n' >"$T/in"
+  client_run "$T/in"
+  [ "$STATUS" != timeout ] || fail "C.ECHO_CLIENT.SERVER_GONE: echo_client still running 10 s after the server hung up
+$(describe_run)"
+  expect_status C.ECHO_CLIENT.SERVER_GONE 1
+  [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q '^echo_client: ' "$ERR" ||
+    fail "C.ECHO_CLIENT.SERVER_GONE: expected one stderr line 'echo_client: ...'
+$(describe_run)"
+}

@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# echo_mpserv: the fork-per-connection echo server, with socat, Python
+# sockets and bash's /dev/tcp as its clients.
+
+load helpers/common
+
+setup_file() {
+  local d=$BATS_FILE_TMPDIR size
+  for size in 1023 1024 1025 4095 4096 4097 65535 65536 65537; do
+    head -c "$size" /dev/urandom >"$d/data.$size"
+  done
+  head -c $((10 * 1024 * 1024)) /dev/urandom >"$d/data.10MiB"
+}
+
+setup() {
+  common_setup
+  require_program echo_mpserv
+  D=$BATS_FILE_TMPDIR
+}
+
+LOG_LINES=('new client connected\.\.\.' 'client disconnected\.\.\.' 'removed proc id: [0-9]+')
+
+# echo_file RULE FILE WHAT: FILE through socat comes back byte for byte.
+echo_file() {
+  socat_echo "$2" "$T/back"
+  [ "$SOCAT_STATUS" != 124 ] ||
+    fail "C.ECHO_MPSERV.HALF_CLOSE: the server did not close the connection within 10 s of the client's half-close ($3): the parent keeps the client socket, or the child ignores end of stream?"
+  [ "$SOCAT_STATUS" = 0 ] || fail "$1: socat failed ($SOCAT_STATUS): $(cat "$T/socat.err")"
+  expect_same "$1" "$2" "$T/back" "$3"
+}
+
+@test "C.ECHO_MPSERV.ECHO: one byte" {
+  start_server
+  printf x >"$T/in"
+  echo_file C.ECHO_MPSERV.ECHO "$T/in" "one byte"
+}
+
+@test "C.ECHO_MPSERV.ECHO: one NUL byte" {
+  start_server
+  printf '\0' >"$T/in"
+  echo_file C.ECHO_MPSERV.ECHO "$T/in" "one NUL byte"
+}
+
+@test "C.ECHO_MPSERV.ECHO: text lines, an empty line and a line without newline" {
+  start_server
+  printf 'hello\n\nworld  \nq\nlast' >"$T/in"
+  echo_file C.ECHO_MPSERV.ECHO "$T/in" "text lines"
+}
+
+@test "C.ECHO_MPSERV.ECHO: binary with NULs, 40 bytes with a NUL at 30" {
+  start_server
+  printf '0123456789012345678901234567890\0abcdefgh\0' >"$T/in"
+  echo_file C.ECHO_MPSERV.ECHO "$T/in" "40 bytes with NULs (truncated at a NUL or at 30 bytes?)"
+}
+
+@test "C.ECHO_MPSERV.ECHO: 1023, 1024 and 1025 bytes" {
+  start_server
+  local s
+  for s in 1023 1024 1025; do echo_file C.ECHO_MPSERV.ECHO "$D/data.$s" "$s random bytes"; done
+}
+
+@test "C.ECHO_MPSERV.ECHO: 4095, 4096 and 4097 bytes" {
+  start_server
+  local s
+  for s in 4095 4096 4097; do echo_file C.ECHO_MPSERV.ECHO "$D/data.$s" "$s random bytes"; done
+}
+
+@test "C.ECHO_MPSERV.ECHO: 65535, 65536 and 65537 bytes" {
+  start_server
+  local s
+  for s in 65535 65536 65537; do echo_file C.ECHO_MPSERV.ECHO "$D/data.$s" "$s random bytes"; done
+}
+
+@test "C.ECHO_MPSERV.ECHO: 10 MiB (short writes handled)" {
+  start_server
+  echo_file C.ECHO_MPSERV.ECHO "$D/data.10MiB" "10 MiB of random bytes"
+}
+
+@test "C.ECHO_MPSERV.ECHO: over IPv6 on ::1" {
+  grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null || skip "no IPv6 loopback on this machine"
+  start_server ::1
+  timeout -k 2 10 socat -t 30 STDIO "TCP6:[::1]:$SERVER_PORT" <"$D/data.4097" >"$T/back" 3>&-
+  expect_same C.ECHO_MPSERV.ECHO "$D/data.4097" "$T/back" "4097 bytes over IPv6"
+}
+
+@test "C.ECHO_MPSERV.HALF_CLOSE: after the client's shutdown(SHUT_WR), 1 MiB still comes back, then the server closes" {
+  start_server
+  head -c 1048576 "$D/data.10MiB" >"$T/in"
+  echo_file C.ECHO_MPSERV.HALF_CLOSE "$T/in" "1 MiB sent before the half-close"
+}
+
+@test "C.ECHO_MPSERV.CONCURRENT: 100 clients connected at once each get their own echo" {
+  start_server
+  run --separate-stderr "${PY[@]}" "$HELPERS/many_clients.py" 127.0.0.1 "$SERVER_PORT" 100 --deadline 20
+  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.CONCURRENT: $stderr"
+}
+
+@test "C.ECHO_MPSERV.CONCURRENT: a client that holds its connection does not delay another" {
+  require_program echo_client
+  start_server
+  local held
+  exec {held}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  printf 'hello\n' >"$T/in"
+  socat_echo "$T/in" "$T/back" 5
+  exec {held}<&-
+  [ "$SOCAT_STATUS" = 0 ] ||
+    fail "C.ECHO_MPSERV.CONCURRENT: a second client got no echo within 5 s while a first one stayed connected: clients are served one at a time?"
+  expect_same C.ECHO_MPSERV.CONCURRENT "$T/in" "$T/back" "second client's echo"
+}
+
+@test "C.ECHO_MPSERV.LOG: five clients give five 'new client', 'client disconnected' and 'removed proc id' lines" {
+  start_server
+  local i
+  printf 'ping\n' >"$T/in"
+  for i in 1 2 3 4 5; do echo_file C.ECHO_MPSERV.ECHO "$T/in" "client $i"; done
+  wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 5 'removed proc id:' lines: $(cat "$SERVER_OUT")" \
+    log_has "$SERVER_OUT" '^removed proc id: [0-9]+' 5
+  wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 5 'client disconnected...' lines" \
+    log_has "$SERVER_OUT" '^client disconnected\.\.\.' 5
+  expect_count C.ECHO_MPSERV.LOG "$SERVER_OUT" '^new client connected\.\.\.$' 5 'new client connected...'
+  expect_count C.ECHO_MPSERV.LOG "$SERVER_OUT" '^client disconnected\.\.\.$' 5 'client disconnected...'
+  expect_count C.ECHO_MPSERV.LOG "$SERVER_OUT" '^removed proc id: [0-9]+$' 5 'removed proc id: <pid>'
+}
+
+@test "C.ALL.NO_DUP: the server's log, a regular file, has each line once per client (stdio flushed before fork)" {
+  start_server
+  local i
+  printf 'ping\n' >"$T/in"
+  for i in 1 2 3; do echo_file C.ECHO_MPSERV.ECHO "$T/in" "client $i"; done
+  wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 3 'removed proc id:' lines" \
+    log_has "$SERVER_OUT" '^removed proc id: [0-9]+' 3
+  stop_bg srv TERM 5
+  expect_count C.ALL.NO_DUP "$SERVER_OUT" '^new client connected\.\.\.$' 3 'new client connected...'
+  expect_count C.ALL.NO_DUP "$SERVER_OUT" '^client disconnected\.\.\.$' 3 'client disconnected...'
+}
+
+@test "C.ECHO_MPSERV.NO_ZOMBIE: 100 children ending together are all reaped" {
+  start_server
+  run --separate-stderr "${PY[@]}" "$HELPERS/many_clients.py" 127.0.0.1 "$SERVER_PORT" 100 --deadline 20
+  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.CONCURRENT: $stderr"
+  wait_until 3 "C.ECHO_MPSERV.NO_ZOMBIE: echo_mpserv ($SERVER_PID) still has zombie children 3 s after 100 clients left: one child reaped per SIGCHLD?" \
+    no_zombies_of "$SERVER_PID"
+  wait_until 3 "C.ECHO_MPSERV.NO_ZOMBIE: echo_mpserv ($SERVER_PID) still has children 3 s after its clients left" \
+    no_children_of "$SERVER_PID"
+  wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 100 'removed proc id:' lines" \
+    log_has "$SERVER_OUT" '^removed proc id: [0-9]+' 100
+}
+
+@test "C.ECHO_MPSERV.NO_ZOMBIE: one client's child is reaped promptly" {
+  start_server
+  printf 'ping\n' >"$T/in"
+  echo_file C.ECHO_MPSERV.ECHO "$T/in" "one client"
+  wait_until 3 "C.ECHO_MPSERV.NO_ZOMBIE: echo_mpserv ($SERVER_PID) still has a child 3 s after its client left (zombies: $(zombies_of "$SERVER_PID"))" \
+    no_children_of "$SERVER_PID"
+}
+
+@test "C.ECHO_MPSERV.FDS: the parent's descriptor count returns to its start after clients leave" {
+  start_server
+  local before i
+  before=$(fd_count "$SERVER_PID")
+  printf 'ping\n' >"$T/in"
+  for i in 1 2 3 4; do echo_file C.ECHO_MPSERV.ECHO "$T/in" "client $i"; done
+  wait_until 3 "C.ECHO_MPSERV.FDS: echo_mpserv holds $(fd_count "$SERVER_PID") descriptors after 4 clients left, $before before: the parent keeps each client socket?" \
+    eval "[ \$(fd_count $SERVER_PID) -le $before ]"
+}
+
+# listen_inode PORT: the inode of the socket listening on PORT.
+listen_inode() {
+  awk -v p="$(printf '%04X' "$1")" '$4 == "0A" && $2 ~ (":" p "$") { print $10 }' /proc/net/tcp /proc/net/tcp6
+}
+
+@test "C.ECHO_MPSERV.FDS: a child serving a client does not hold the listening socket" {
+  start_server
+  local held kid inode
+  exec {held}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  wait_until 5 "C.ECHO_MPSERV.CONCURRENT: no child for a connected client" test -n "$(children_of "$SERVER_PID")"
+  kid=$(children_of "$SERVER_PID" | head -n 1)
+  inode=$(listen_inode "$SERVER_PORT" | head -n 1)
+  [ -n "$inode" ] || fail "no listening socket on port $SERVER_PORT"
+  local fds
+  fds=$(ls -l "/proc/$kid/fd" 2>/dev/null || true)
+  [[ $fds != *"socket:[$inode]"* ]] ||
+    fail "C.ECHO_MPSERV.FDS: child $kid still holds the listening socket (inode $inode): it must close it after fork"
+  exec {held}<&-
+}
+
+@test "C.ECHO_MPSERV.FDS: with the parent gone, a serving child does not keep the port" {
+  SERVER_BG_OPTS=(--linger)
+  start_server
+  local held kid
+  exec {held}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  wait_until 5 "C.ECHO_MPSERV.CONCURRENT: no child for a connected client" test -n "$(children_of "$SERVER_PID")"
+  kid=$(children_of "$SERVER_PID" | head -n 1)
+  kill -KILL "$SERVER_PID"
+  next_event srv 5 "echo_mpserv ($SERVER_PID) to die of SIGKILL"
+  # The runner keeps the orphaned child alive (--linger) until the teardown.
+  [ -e "/proc/$kid" ] || fail "child $kid did not outlive its parent"
+  [ -z "$(listen_inode "$SERVER_PORT")" ] ||
+    fail "C.ECHO_MPSERV.FDS: port $SERVER_PORT is still listening after the parent died while child $kid serves: the child kept the listening socket"
+  exec {held}<&-
+}
+
+# stop_case SIGNAL: the server stops on SIGNAL with a client connected.
+stop_case() {
+  start_server
+  local held line=
+  exec {held}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  wait_until 5 "C.ECHO_MPSERV.CONCURRENT: no child for a connected client" test -n "$(children_of "$SERVER_PID")"
+  stop_bg srv "$1" 5 ||
+    fail "C.ECHO_MPSERV.STOP: echo_mpserv still running 5 s after SIG$1"
+  [ "$BG_STATUS" = 0 ] || fail "C.ECHO_MPSERV.STOP: status $BG_STATUS after SIG$1, expected 0"
+  [ -z "$BG_ORPHANS" ] || fail "C.ECHO_MPSERV.STOP: after SIG$1 these processes of the server were left (pid state args):
+$BG_ORPHANS"
+  # The connection was closed by the server's side.
+  read -r -t 5 -u "$held" line && fail "C.ECHO_MPSERV.STOP: the client's connection is still open after SIG$1"
+  exec {held}<&-
+}
+
+@test "C.ECHO_MPSERV.STOP: SIGTERM with a client connected: exit 0, no process left" { stop_case TERM; }
+@test "C.ECHO_MPSERV.STOP: SIGINT with a client connected: exit 0, no process left" { stop_case INT; }
+
+@test "C.ECHO_MPSERV.IN_USE: a second server on the same port gives 'Address already in use' and status 3" {
+  start_server
+  run_prog --deadline 5 echo_mpserv "$SERVER_PORT"
+  expect_status C.ECHO_MPSERV.IN_USE 3
+  [ "$(wc -l <"$ERR")" -eq 1 ] &&
+    grep -qx "echo_mpserv: cannot listen on 127\.0\.0\.1:$SERVER_PORT: Address already in use" "$ERR" ||
+    fail "C.ECHO_MPSERV.IN_USE: expected one line 'echo_mpserv: cannot listen on 127.0.0.1:$SERVER_PORT: Address already in use'
+$(describe_run)"
+}
+
+@test "C.ECHO_MPSERV.REUSEADDR: right after a stop that closed a connection, the same port binds again" {
+  start_server
+  local port=$SERVER_PORT held
+  exec {held}<>"/dev/tcp/127.0.0.1/$port"
+  wait_until 5 "C.ECHO_MPSERV.CONCURRENT: no child for a connected client" test -n "$(children_of "$SERVER_PID")"
+  stop_bg srv TERM 5
+  exec {held}<&-
+  # The server's side closed first, so its end of the connection is in
+  # TIME_WAIT on this port: only SO_REUSEADDR lets a new listener bind.
+  start_bg srv --listen "$port" -- echo_mpserv "$port"
+  next_event srv 10 "the restarted echo_mpserv to listen"
+  [ "$EVENT" = listening ] ||
+    fail "C.ECHO_MPSERV.REUSEADDR: restarting on port $port failed ($EVENT $EVENT_ARG): $(cat "$T/srv.err")"
+}
+
+@test "C.ALL.ATOMIC_LINES: the server's log lines are whole with 100 children writing at once" {
+  start_server
+  run --separate-stderr "${PY[@]}" "$HELPERS/many_clients.py" 127.0.0.1 "$SERVER_PORT" 100 --deadline 20
+  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.CONCURRENT: $stderr"
+  wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 100 'removed proc id:' lines" \
+    log_has "$SERVER_OUT" '^removed proc id: [0-9]+' 100
+  stop_bg srv TERM 5
+  expect_whole_lines C.ALL.ATOMIC_LINES "$SERVER_OUT" "${LOG_LINES[@]}"
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# fork: the gval/lval example (docs/contract.md, "fork").
+
+load helpers/common
+
+setup() {
+  common_setup
+  require_program fork
+}
+
+FORK_LINES=('Child Proc: [13, 27]' 'Parent Proc: [9, 23]')
+
+@test "C.FORK.LINES: both lines once each, in a pipe" {
+  run_prog fork
+  expect_status C.FORK.EXIT 0
+  expect_lines_any_order C.FORK.LINES "$OUT" "${FORK_LINES[@]}"
+}
+
+@test "C.ALL.NO_DUP: fork into a regular file prints each line once (stdio flushed before fork)" {
+  run_prog --to file fork
+  expect_status C.FORK.EXIT 0
+  expect_lines_any_order C.ALL.NO_DUP "$OUT" "${FORK_LINES[@]}"
+}
+
+@test "C.ALL.NO_DUP: fork on a terminal prints each line once" {
+  run "${PY[@]}" "$HELPERS/pty_run.py" --deadline 10 -- "$(prog fork)"
+  [ "$status" -eq 0 ] || fail "C.FORK.EXIT: status $status on a terminal: $output"
+  printf '%s\n' "$output" >"$T/pty.out"
+  expect_lines_any_order C.ALL.NO_DUP "$T/pty.out" "${FORK_LINES[@]}"
+}
+
+@test "C.FORK.EXIT: exits 0 with its child reaped, five runs in a row" {
+  local i
+  for i in 1 2 3 4 5; do
+    run_prog --tag "run$i" fork
+    expect_status C.FORK.EXIT 0
+    expect_no_orphans C.ALL.NO_ORPHANS
+  done
+}
+
+@test "C.ALL.ATOMIC_LINES: fork's two processes write whole lines to one file" {
+  local i
+  for i in 1 2 3; do
+    run_prog --to file --tag "run$i" fork
+    expect_whole_lines C.ALL.ATOMIC_LINES "$OUT" 'Child Proc: \[13, 27\]' 'Parent Proc: \[9, 23\]'
+  done
+}
+
+@test "C.ALL.EXIT: fork completes with status 0 and nothing on stderr" {
+  run_prog fork
+  expect_status C.ALL.EXIT 0
+  [ ! -s "$ERR" ] || fail "C.ALL.EXIT: a successful run wrote on stderr: $(cat "$ERR")"
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# The suite itself: every rule of docs/contract.md has a test, and the
+# implementation directory holds the programs the contract names.
+
+load helpers/common
+
+CONTRACT=$BATS_TEST_DIRNAME/../docs/contract.md
+NAMES=(fork zombie wait waitpid signal sigaction remove_zombie echo_mpserv echo_mpclient echo_client fd_share)
+
+contract_ids() { grep -oE '`C\.[A-Z_]+\.[A-Z_]+`' "$CONTRACT" | tr -d '`' | sort -u; }
+test_ids() {
+  sed -n 's/^@test "\(C\.[A-Z_]*\.[A-Z_]*\):.*/\1/p' "$BATS_TEST_DIRNAME"/*.bats | sort -u
+}
+
+@test "C.ALL.NAMES: every rule of docs/contract.md is checked by at least one test" {
+  local missing
+  [ "$(contract_ids | wc -l)" -ge 50 ] || fail "docs/contract.md: found only $(contract_ids | wc -l) rule IDs"
+  missing=$(comm -23 <(contract_ids) <(test_ids))
+  [ -z "$missing" ] || fail "rules of docs/contract.md without a test: $(echo $missing)"
+}
+
+@test "C.ALL.NAMES: every test name starts with a rule ID that docs/contract.md defines" {
+  local unknown bad
+  unknown=$(comm -13 <(contract_ids) <(test_ids))
+  [ -z "$unknown" ] || fail "tests name rules the contract lacks: $(echo $unknown)"
+  bad=$(grep -h '^@test ' "$BATS_TEST_DIRNAME"/*.bats | grep -vE '^@test "C\.[A-Z_]+\.[A-Z_]+: ' || true)
+  [ -z "$bad" ] || fail "test names that do not start with '<rule ID>: ':
+$bad"
+}
+
+@test "C.ALL.NAMES: the implementation has the eleven programs (a missing one has its checks skipped)" {
+  [ -d "$PROCSIG_IMPL" ] || fail "C.ALL.NAMES: PROCSIG_IMPL '$PROCSIG_IMPL' is not a directory"
+  local name present=() absent=()
+  for name in "${NAMES[@]}"; do
+    if [ -f "$PROCSIG_IMPL/$name" ] && [ -x "$PROCSIG_IMPL/$name" ]; then present+=("$name"); else absent+=("$name"); fi
+  done
+  [ "${#present[@]}" -gt 0 ] || fail "C.ALL.NAMES: none of the programs is in $PROCSIG_IMPL: ${NAMES[*]}"
+  [ "${#absent[@]}" -eq 0 ] || skip "not in $PROCSIG_IMPL, their checks are skipped: ${absent[*]}"
+}
+
+@test "C.ALL.NAMES: require_program skips, not fails, for a program the directory lacks" {
+  run bash -c 'PROCSIG_IMPL=$1; source "$2"; skip() { echo "SKIP $*"; exit 0; }; require_program no-such-program; echo RAN' \
+    _ "$BATS_TEST_TMPDIR" <(sed -n '/^require_program()/,/^}/p' "$HELPERS/common.bash")
+  assert_output "SKIP no program 'no-such-program' in $BATS_TEST_TMPDIR"
+}

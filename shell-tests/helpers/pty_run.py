@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Runs one program on a new pseudo-terminal that is its controlling
+terminal, and optionally types Ctrl+C into it: the terminal's line
+discipline, not kill(), then sends SIGINT to the foreground process group.
+
+usage: pty_run.py [--deadline S] [--ctrl-c-after TEXT] -- PROGRAM [ARG...]
+
+With --ctrl-c-after, the byte 0x03 is written to the terminal as soon as
+TEXT has been read from it. Everything the program writes is printed on
+stdout once it has ended, with the terminal's CR LF turned back into LF
+(echo is off, so the typed ^C is not part of it).
+
+Exit status: the program's, 128+n if a signal n ended it; 124 if the
+deadline passed or TEXT never came (a message on stderr says which); 125 on
+bad usage. Processes the program leaves behind are killed and reaped.
+"""
+
+import argparse
+import ctypes
+import os
+import pty
+import select
+import signal
+import sys
+import termios
+import time
+
+from run_bounded import PR_SET_CHILD_SUBREAPER, kill_and_reap_all, kill_session, status_of
+
+
+def parse_args():
+    p = argparse.ArgumentParser(prog="pty_run.py")
+    p.add_argument("--deadline", type=float, default=20.0)
+    p.add_argument("--ctrl-c-after")
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    a = p.parse_args()
+    if a.command and a.command[0] == "--":
+        a.command = a.command[1:]
+    if not a.command:
+        p.error("no program given")
+    return a
+
+
+def child(command):
+    try:
+        attrs = termios.tcgetattr(0)
+        attrs[3] &= ~(termios.ECHO | termios.ECHOCTL)
+        termios.tcsetattr(0, termios.TCSANOW, attrs)
+        for s in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT):
+            signal.signal(s, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        os.execvp(command[0], command)
+    except OSError as e:
+        os.write(2, f"pty_run: cannot run {command[0]}: {e.strerror}\n".encode())
+    os._exit(125)
+
+
+def main():
+    args = parse_args()
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    deadline = time.monotonic() + args.deadline
+    pid, master = pty.fork()
+    if pid == 0:
+        child(args.command)
+    trigger = args.ctrl_c_after.encode() if args.ctrl_c_after else None
+    output, wstatus, eof = b"", None, False
+    while wstatus is None or not eof:
+        if wstatus is None:
+            done, st = os.waitpid(pid, os.WNOHANG)
+            if done:
+                wstatus = st
+        left = deadline - time.monotonic()
+        if left <= 0:
+            kill_session(pid)
+            if wstatus is None:
+                os.waitpid(pid, 0)
+            kill_and_reap_all()
+            sys.stdout.buffer.write(output.replace(b"\r\n", b"\n"))
+            waiting = f"'{args.ctrl_c_after}'" if trigger else "the program to end"
+            sys.stderr.write(f"pty_run: still waiting for {waiting} after {args.deadline} s\n")
+            return 124
+        # A short wait lets the loop notice the program's end while an
+        # orphan still holds the terminal open.
+        ready, _, _ = select.select([] if eof else [master], [], [], min(left, 0.05))
+        if not ready:
+            if wstatus is not None:
+                eof = True
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            eof = True
+            continue
+        output += chunk
+        if trigger and trigger in output:
+            os.write(master, b"\x03")
+            trigger = None
+    kill_and_reap_all()
+    sys.stdout.buffer.write(output.replace(b"\r\n", b"\n"))
+    return status_of(wstatus)[1]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Runs one program in a session of its own, under a deadline, as a child
+subreaper, so that every process the program leaves behind comes back here
+to be reported, killed and reaped (PID 1 may not reap them).
+
+usage: run_bounded.py [--deadline S] [--events PATH] [--listen PORT] [--linger]
+                      -- PROGRAM [ARG...]
+
+The program inherits stdin, stdout and stderr, with default dispositions
+for the signals a shell or Python may have ignored. Events go to PATH (a
+FIFO the caller reads, or a file), one per line:
+    pid <pid>                  the program has been started
+    listening                  (--listen) it listens on 127.0.0.1 or ::1, PORT
+    exit <status> | signal <n> | timeout | killed
+    orphan <pid> <state> <args>  a process left behind when the program ended
+    done <seconds>             from start to the program's end; nothing follows
+
+With --linger, what the program left behind is reported when it ends but
+killed only when this runner is told to stop or the deadline passes, so
+that a test can look at it.
+
+Exit status: the program's, 128+n if a signal n ended it, 124 if the
+deadline passed (the program's session is then killed), 143 if this runner
+was told to stop (SIGTERM, SIGINT, SIGHUP), 125 on bad usage or when the
+program cannot be started.
+"""
+
+import argparse
+import ctypes
+import os
+import signal
+import sys
+import time
+
+PR_SET_CHILD_SUBREAPER = 36
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+WATCHED = STOP_SIGNALS | {signal.SIGCHLD}
+
+
+def parse_args():
+    p = argparse.ArgumentParser(prog="run_bounded.py")
+    p.add_argument("--deadline", type=float, default=20.0)
+    p.add_argument("--events")
+    p.add_argument("--listen", type=int)
+    p.add_argument("--linger", action="store_true")
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    a = p.parse_args()
+    if a.command and a.command[0] == "--":
+        a.command = a.command[1:]
+    if not a.command:
+        p.error("no program given")
+    return a
+
+
+class Events:
+    def __init__(self, path):
+        self.f = open(path, "w", buffering=1) if path else None
+
+    def __call__(self, text):
+        if self.f:
+            self.f.write(text + "\n")
+
+
+def start(command):
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        os.setsid()
+        for s in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT):
+            signal.signal(s, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        os.execvp(command[0], command)
+    except OSError as e:
+        sys.stderr.write(f"run_bounded: cannot run {command[0]}: {e.strerror}\n")
+    os._exit(125)
+
+
+def status_of(wstatus):
+    if os.WIFSIGNALED(wstatus):
+        return f"signal {os.WTERMSIG(wstatus)}", 128 + os.WTERMSIG(wstatus)
+    return f"exit {os.WEXITSTATUS(wstatus)}", os.WEXITSTATUS(wstatus)
+
+
+def listen_inodes(port):
+    """Inodes of the loopback TCP sockets listening on port."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        inodes.add(fields[9])
+        except OSError:
+            pass
+    return inodes
+
+
+def listens(pid, port):
+    wanted = {f"socket:[{i}]" for i in listen_inodes(port)}
+    if not wanted:
+        return False
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in wanted:
+                    return True
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return False
+
+
+def my_children():
+    me = str(os.getpid())
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[1] == me:
+            kids.append((int(entry), fields[0]))
+    return kids
+
+
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def kill_and_reap_all():
+    """Kills every remaining child (each reparented orphan) and reaps it,
+    until none is left. A killed child's own children come back here too."""
+    while True:
+        kids = my_children()
+        if not kids:
+            try:
+                while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                    pass
+            except ChildProcessError:
+                pass
+            return
+        for pid, _ in kids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for _ in kids:
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+
+
+def kill_session(pid):
+    for target in (-pid, pid):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def main():
+    args = parse_args()
+    events = Events(args.events)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        sys.stderr.write("run_bounded: cannot become a child subreaper\n")
+        return 125
+    signal.pthread_sigmask(signal.SIG_BLOCK, WATCHED)
+    began = time.monotonic()
+    deadline = began + args.deadline
+    pid = start(args.command)
+    events(f"pid {pid}")
+
+    outcome, code, ready = None, None, args.listen is None
+    while outcome is None:
+        done, wstatus = os.waitpid(pid, os.WNOHANG)
+        if done:
+            outcome, code = status_of(wstatus)
+            break
+        if not ready and listens(pid, args.listen):
+            ready = True
+            events("listening")
+        left = deadline - time.monotonic()
+        if left <= 0:
+            outcome, code = "timeout", 124
+            break
+        # Until the program listens, look again every few milliseconds.
+        info = signal.sigtimedwait(WATCHED, left if ready else min(left, 0.005))
+        if info and info.si_signo in STOP_SIGNALS:
+            outcome, code = "killed", 143
+    ended = time.monotonic()
+    if outcome in ("timeout", "killed"):
+        kill_session(pid)
+        os.waitpid(pid, 0)
+    events(outcome)
+    # Whatever is still our child now was left behind by the program.
+    if outcome not in ("timeout", "killed"):
+        for pid, state in my_children():
+            events(f"orphan {pid} {state} {cmdline(pid) or '<defunct>'}")
+        if args.linger:
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            while (signal.sigtimedwait(STOP_SIGNALS, max(0.0, deadline - time.monotonic()))
+                   is None and time.monotonic() < deadline):
+                pass
+    kill_and_reap_all()
+    events(f"done {ended - began:.3f}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# sigaction: as signal, with only SIGALRM handled, through sigaction().
+
+load helpers/common
+
+SCALE=0.01
+SIGNAL_LINES=('wait...' 'Time out!' 'wait...' 'Time out!' 'wait...' 'Time out!')
+
+setup_file() {
+  shared_run sigaction pipe --scale "$SCALE"
+  shared_run sigaction file --scale "$SCALE" --to file
+}
+
+setup() {
+  common_setup
+  require_program sigaction
+}
+
+@test "C.SIGACTION.LINES: 'wait...' and 'Time out!' three times, in a pipe" {
+  load_run pipe
+  expect_status C.ALL.EXIT 0
+  expect_lines C.SIGACTION.LINES "$OUT" "${SIGNAL_LINES[@]}"
+}
+
+@test "C.ALL.NO_DUP: sigaction into a regular file prints each line once" {
+  load_run file
+  expect_status C.ALL.EXIT 0
+  expect_lines C.ALL.NO_DUP "$OUT" "${SIGNAL_LINES[@]}"
+}
+
+@test "C.SIGACTION.TIMING: ends after about 6 s (scaled), not after a 100 s sleep" {
+  run_prog --scale 0.05 --deadline 4 sigaction
+  [ "$STATUS" != timeout ] ||
+    fail "C.SIGACTION.TIMING: still running after 4 s at scale 0.05 (3 alarms = 0.3 s): the SIGALRM handler does not re-arm the alarm?
+$(describe_run)"
+  expect_status C.SIGACTION.TIMING 0
+  elapsed_at_least 0.3 || fail "C.SIGACTION.TIMING: ended after $ELAPSED s, before 3 alarms of 0.1 s"
+  expect_lines C.SIGACTION.LINES "$OUT" "${SIGNAL_LINES[@]}"
+}
+
+@test "C.SIGACTION.SIGINT_DEFAULT: a real Ctrl+C terminates sigaction by SIGINT" {
+  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PY[@]}" "$HELPERS/pty_run.py" \
+    --deadline 20 --ctrl-c-after 'wait...' -- "$(prog sigaction)"
+  [ "$status" -eq 130 ] ||
+    fail "C.SIGACTION.SIGINT_DEFAULT: status $status after Ctrl+C, expected termination by SIGINT (130): SIGINT must not be handled
+$output"
+  [ "$(printf '%s\n' "$output" | grep -c 'CTRL+C')" -eq 0 ] ||
+    fail "C.SIGACTION.SIGINT_DEFAULT: sigaction printed a SIGINT message: $output"
+}
+
+@test "C.SIGACTION.SIGINT_DEFAULT: kill -INT while it sleeps ends it by SIGINT, and SIGALRM is caught" {
+  start_bg s --scale 0.5 -- sigaction
+  local pid=${BG_PID[s]} caught
+  wait_until 5 "C.SIGACTION.LINES: sigaction ($pid) never installed its SIGALRM handler" \
+    eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 13) & 1 ))"
+  (( !((16#$caught >> 1) & 1) )) || fail "C.SIGACTION.SIGINT_DEFAULT: sigaction catches SIGINT (SigCgt $caught)"
+  stop_bg s INT 5
+  [ "$BG_STATUS" = 130 ] || fail "C.SIGACTION.SIGINT_DEFAULT: status $BG_STATUS after SIGINT, expected 130 (killed by SIGINT)"
+}

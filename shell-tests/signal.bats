@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# signal: SIGALRM and SIGINT handlers installed with signal(); three
+# sleeps of 100 s, each ended by a 2 s alarm (scaled).
+
+load helpers/common
+
+SCALE=0.01
+SIGNAL_LINES=('wait...' 'Time out!' 'wait...' 'Time out!' 'wait...' 'Time out!')
+
+setup_file() {
+  shared_run signal pipe --scale "$SCALE"
+  shared_run signal file --scale "$SCALE" --to file
+}
+
+setup() {
+  common_setup
+  require_program signal
+}
+
+@test "C.SIGNAL.LINES: 'wait...' and 'Time out!' three times, in a pipe" {
+  load_run pipe
+  expect_status C.ALL.EXIT 0
+  expect_lines C.SIGNAL.LINES "$OUT" "${SIGNAL_LINES[@]}"
+}
+
+@test "C.ALL.NO_DUP: signal into a regular file prints each line once" {
+  load_run file
+  expect_status C.ALL.EXIT 0
+  expect_lines C.ALL.NO_DUP "$OUT" "${SIGNAL_LINES[@]}"
+}
+
+@test "C.SIGNAL.TIMING: three 2 s alarms end it in about 6 s (scaled), far less than 3 sleeps of 100 s" {
+  # At 0.05 an alarm is 0.1 s and a sleep 5 s: a run past 4 s means a
+  # sleep was not cut short by the alarm (alarm not re-armed in the handler?).
+  run_prog --scale 0.05 --deadline 4 signal
+  [ "$STATUS" != timeout ] ||
+    fail "C.SIGNAL.TIMING: still running after 4 s at scale 0.05 (3 alarms = 0.3 s): the SIGALRM handler does not re-arm the alarm?
+$(describe_run)"
+  expect_status C.SIGNAL.TIMING 0
+  elapsed_at_least 0.3 || fail "C.SIGNAL.TIMING: ended after $ELAPSED s, before 3 alarms of 0.1 s"
+  expect_lines C.SIGNAL.LINES "$OUT" "${SIGNAL_LINES[@]}"
+}
+
+# ctrl_c_run: signal on a terminal at scale 0.25, Ctrl+C typed after the
+# first 'wait...'; sets status and PTY_OUT.
+ctrl_c_run() {
+  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PY[@]}" "$HELPERS/pty_run.py" \
+    --deadline 20 --ctrl-c-after 'wait...' -- "$(prog signal)"
+  PTY_OUT=$T/pty.out
+  printf '%s\n' "$output" >"$PTY_OUT"
+}
+
+@test "C.SIGNAL.CTRL_C: a real Ctrl+C prints 'CTRL+C pressed' and the program goes on to its next 'wait...'" {
+  ctrl_c_run
+  [ "$status" -ne 130 ] || fail "C.SIGNAL.CTRL_C: Ctrl+C terminated signal (status 130): no SIGINT handler?
+$(cat -A "$PTY_OUT")"
+  [ "$status" -eq 0 ] || fail "C.SIGNAL.CTRL_C: status $status: $stderr"
+  [ "$(count_matching "$PTY_OUT" '^CTRL\+C pressed$')" -eq 1 ] ||
+    fail "C.SIGNAL.CTRL_C: expected one 'CTRL+C pressed' after Ctrl+C
+$(cat -A "$PTY_OUT")"
+  [ "$(count_matching "$PTY_OUT" '^wait\.\.\.$')" -eq 3 ] ||
+    fail "C.SIGNAL.CTRL_C: expected three 'wait...' (the program goes on after Ctrl+C)
+$(cat -A "$PTY_OUT")"
+  norm "$PTY_OUT" | grep -A1 -x 'CTRL+C pressed' | tail -n +2 | grep -qx 'wait\.\.\.' ||
+    [ "$(norm "$PTY_OUT" | tail -n 1)" = 'CTRL+C pressed' ] ||
+    fail "C.SIGNAL.CTRL_C: the line after 'CTRL+C pressed' is not the next 'wait...'
+$(cat -A "$PTY_OUT")"
+}
+
+@test "C.SIGNAL.SAFE: with Ctrl+C among the alarms, each 'wait...' is followed by exactly one handler line" {
+  ctrl_c_run
+  [ "$status" -eq 0 ] || fail "C.SIGNAL.SAFE: status $status"
+  local text
+  text=$(norm "$PTY_OUT" | tr '\n' '|')
+  [[ $text =~ ^(wait\.\.\.\|(Time\ out!|CTRL\+C\ pressed)\|){3}$ ]] ||
+    fail "C.SIGNAL.SAFE: a line was lost or duplicated: expected 'wait...' then 'Time out!' or 'CTRL+C pressed', three times
+$(cat -A "$PTY_OUT")"
+}
+
+@test "C.ALL.TIME_SCALE: scaled below 1 s, signal still catches SIGALRM (and SIGINT): alarms stay signals" {
+  start_bg s --scale 0.5 -- signal
+  local pid=${BG_PID[s]} caught
+  wait_until 5 "C.ALL.TIME_SCALE: signal ($pid) never caught SIGALRM and SIGINT" \
+    eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 13) & 1 && (16#\${caught:-0} >> 1) & 1 ))"
+  abort_bg s
+}

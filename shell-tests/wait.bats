@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# wait: two children (3 from main, exit(7)) reaped with wait(), then 30 s
+# of sleep (scaled).
+
+load helpers/common
+
+SCALE=0.02
+
+setup_file() {
+  shared_run wait pipe --scale "$SCALE"
+  shared_run wait file --scale "$SCALE" --to file
+}
+
+setup() {
+  common_setup
+  require_program wait
+}
+
+# wait_lines RULE FILE: the four lines of C.WAIT.LINES; sets PID1 PID2 A B.
+wait_lines() {
+  local rule=$1 file=$2 text
+  text=$(norm "$file")
+  local re=$'^Child PID: ([0-9]+)\nChild PID: ([0-9]+)\nChild send one: ([0-9]+)\nChild send two: ([0-9]+)$'
+  [[ $text =~ $re ]] || {
+    fail "$rule: expected 'Child PID: <pid1>', 'Child PID: <pid2>', 'Child send one: <a>', 'Child send two: <b>'
+--- got ---
+$(cat -A "$file")"
+    return 1
+  }
+  PID1=${BASH_REMATCH[1]} PID2=${BASH_REMATCH[2]} A=${BASH_REMATCH[3]} B=${BASH_REMATCH[4]}
+  [ "$PID1" != "$PID2" ] || fail "$rule: both children have the PID $PID1"
+}
+
+@test "C.WAIT.LINES: two 'Child PID:' lines, then the statuses 3 and 7, in a pipe" {
+  load_run pipe
+  wait_lines C.WAIT.LINES "$OUT"
+  [ "$A $B" = "3 7" ] || [ "$A $B" = "7 3" ] ||
+    fail "C.WAIT.LINES: statuses '$A' and '$B', expected 3 and 7 (WEXITSTATUS)"
+}
+
+@test "C.ALL.NO_DUP: wait into a regular file prints each line once (stdio flushed before each fork)" {
+  load_run file
+  wait_lines C.ALL.NO_DUP "$OUT"
+}
+
+@test "C.WAIT.TIMING: exits 0 after sleeping the full 30 s (scaled) after the last line" {
+  load_run pipe
+  expect_status C.WAIT.TIMING 0
+  elapsed_at_least 0.6 ||
+    fail "C.WAIT.TIMING: wait ended after $ELAPSED s, before its 0.6 s sleep (30 s at scale $SCALE) was over"
+  expect_no_orphans C.ALL.NO_ORPHANS
+}
+
+@test "C.WAIT.STATUS: the first child ends with status 3, the second with 7 (seen in /proc while wait is held)" {
+  local report=$T/children
+  run --separate-stderr "${PY[@]}" "$HELPERS/blocked_stdout.py" --deadline 10 --report "$report" \
+    -- env PROCSIG_TIME_SCALE="$SCALE" "$(prog wait)"
+  [ "$status" -eq 0 ] || fail "C.WAIT.TIMING: status $status: $stderr"
+  printf '%s\n' "$output" >"$T/out"
+  wait_lines C.WAIT.LINES "$T/out"
+  grep -q '^child ' "$report" ||
+    skip "wait wrote nothing before reaping its children (no child to inspect): $(cat "$report")"
+  local kid code
+  while read -r _ kid code; do
+    if [ "$kid" = "$PID1" ]; then
+      [ "$code" = 3 ] || fail "C.WAIT.STATUS: the first child ($PID1) ended with status $code, expected 3"
+    elif [ "$kid" = "$PID2" ]; then
+      [ "$code" = 7 ] || fail "C.WAIT.STATUS: the second child ($PID2) ended with status $code, expected 7"
+    else
+      fail "C.WAIT.STATUS: child $kid is neither $PID1 nor $PID2"
+    fi
+  done <"$report"
+}
+
+@test "C.WAIT.REAPED: once a status is printed, that child is no zombie; after 'Child send two:' neither is" {
+  start_bg w --scale 0.05 -- wait
+  local parent=${BG_PID[w]} out=$T/w.out
+  wait_until 5 "C.WAIT.LINES: no 'Child send two:' line from wait" log_has "$out" '^Child send two:' 1
+  local pid
+  for pid in $(children_of "$parent"); do
+    ! is_zombie_child "$pid" "$parent" ||
+      fail "C.WAIT.REAPED: child $pid of wait ($parent) is still a zombie after 'Child send two:' was printed"
+  done
+  # Both children are reaped: wait has no child left at all.
+  no_children_of "$parent" ||
+    fail "C.WAIT.REAPED: wait ($parent) still has children after 'Child send two:': $(children_of "$parent")"
+  finish_bg w 10
+  [ "$BG_STATUS" = 0 ] || fail "C.WAIT.TIMING: wait ended with status $BG_STATUS"
+}
+
+@test "C.ALL.ATOMIC_LINES: wait's lines are whole in a regular file" {
+  load_run file
+  expect_whole_lines C.ALL.ATOMIC_LINES "$OUT" 'Child PID: [0-9]+' 'Child send (one|two): [0-9]+'
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+# waitpid: polling with WNOHANG while the child sleeps 15 s (scaled).
+
+load helpers/common
+
+SCALE=0.05
+
+setup_file() {
+  shared_run waitpid pipe --scale "$SCALE"
+  shared_run waitpid file --scale "$SCALE" --to file
+}
+
+setup() {
+  common_setup
+  require_program waitpid
+}
+
+# waitpid_lines RULE FILE: 'sleep 3sec.' lines, then 'Child send 24' last.
+waitpid_lines() {
+  local rule=$1 file=$2 polls
+  polls=$(count_matching "$file" '^sleep 3sec\.$')
+  [ "$(norm "$file" | tail -n 1)" = 'Child send 24' ] &&
+    [ "$(count_matching "$file" '^Child send 24$')" -eq 1 ] &&
+    [ "$polls" -ge 1 ] && [ "$(norm "$file" | wc -l)" -eq $((polls + 1)) ] ||
+    fail "$rule: expected one or more 'sleep 3sec.' and exactly one 'Child send 24' as the last line
+--- got ---
+$(cat -A "$file")"
+}
+
+@test "C.WAITPID.LINES: 'sleep 3sec.' lines then one 'Child send 24', in a pipe" {
+  load_run pipe
+  waitpid_lines C.WAITPID.LINES "$OUT"
+}
+
+@test "C.ALL.NO_DUP: waitpid into a regular file prints each line once" {
+  load_run file
+  waitpid_lines C.ALL.NO_DUP "$OUT"
+}
+
+@test "C.WAITPID.POLLS: 2 to 8 'sleep 3sec.' lines: the parent polled with WNOHANG instead of blocking" {
+  local tag n
+  for tag in pipe file; do
+    load_run "$tag"
+    n=$(count_matching "$OUT" '^sleep 3sec\.$')
+    [ "$n" -ge 2 ] && [ "$n" -le 8 ] ||
+      fail "C.WAITPID.POLLS: $n 'sleep 3sec.' lines ($tag), expected 2 to 8 (15 s / 3 s): a blocking waitpid without WNOHANG prints none"
+  done
+}
+
+@test "C.WAITPID.EXIT: exits 0 with no child left, after the child's 15 s (scaled)" {
+  load_run pipe
+  expect_status C.WAITPID.EXIT 0
+  expect_no_orphans C.WAITPID.EXIT
+  elapsed_at_least 0.75 ||
+    fail "C.WAITPID.EXIT: waitpid ended after $ELAPSED s, before its child's 0.75 s (15 s at scale $SCALE)"
+}
