@@ -53,10 +53,10 @@ int main() {
   }
   const unsigned int alarm_left = alarm(0);
 
-  const int written = std::printf("blocked %llx\npending %llx\nignored %llx\ncaught %llx\nalarm %u\n",
-                                  static_cast<unsigned long long>(MaskOf(blocked)),
-                                  static_cast<unsigned long long>(MaskOf(pending)),
-                                  static_cast<unsigned long long>(ignored),
-                                  static_cast<unsigned long long>(caught), alarm_left);
+  const int written = std::printf(
+      "blocked %llx\npending %llx\nignored %llx\ncaught %llx\nalarm %u\n",
+      static_cast<unsigned long long>(MaskOf(blocked)),
+      static_cast<unsigned long long>(MaskOf(pending)), static_cast<unsigned long long>(ignored),
+      static_cast<unsigned long long>(caught), alarm_left);
   return (written < 0 || std::fflush(stdout) != 0) ? 1 : 0;
 }

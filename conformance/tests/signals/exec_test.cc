@@ -98,8 +98,9 @@ bool Block(int sig) {
 
 PROCSIG_TEST(Exec, CaughtResetToDefault, "EXEC.CAUGHT_RESET_TO_DEFAULT", "XSH exec",
              "signals caught by the calling image are set to SIG_DFL in the new image") {
-  const ProbeReport report = RunExecProbe(
-      [] { return Install(SIGUSR1, signals::CountAndAck) && Install(SIGTERM, signals::CountAndAck); });
+  const ProbeReport report = RunExecProbe([] {
+    return Install(SIGUSR1, signals::CountAndAck) && Install(SIGTERM, signals::CountAndAck);
+  });
   ASSERT_FALSE(report.empty());
   EXPECT_EQ(report.at("caught"), 0u) << std::hex << report.at("caught");
   EXPECT_EQ(report.at("ignored") & (SignalBit(SIGUSR1) | SignalBit(SIGTERM)), 0u);

@@ -20,9 +20,7 @@ inline std::string FindHelper(const char* name, const char* build_path) {
 }
 
 // procsig-exec-probe: prints the signal state a new process image starts with.
-inline std::string ExecProbePath() {
-  return FindHelper("procsig-exec-probe", kExecProbeBuildPath);
-}
+inline std::string ExecProbePath() { return FindHelper("procsig-exec-probe", kExecProbeBuildPath); }
 
 // procsig-iso-signal-probe: what signal() does in a strict ISO C program.
 inline std::string IsoSignalProbePath() {

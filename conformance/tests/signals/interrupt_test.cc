@@ -1,5 +1,7 @@
 // Blocking calls interrupted by a caught signal: read() with and without
 // SA_RESTART, pause(), sleep(), sigsuspend().
+#include "interrupt.h"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,7 +10,6 @@
 #include "assertion.h"
 #include "checkpoint.h"
 #include "child.h"
-#include "interrupt.h"
 #include "scoped_signal.h"
 #include "syscall_matchers.h"
 #include "unique_fd.h"
@@ -130,8 +131,7 @@ bool InterruptOnce(Fn blocking) {
     if (!ready.Wait()) {
       return 2;
     }
-    return signals::InterruptWhenBlocked(parent, SIGUSR1, ack.read_end.get(), DeadlineIn()) ? 0
-                                                                                            : 3;
+    return signals::InterruptWhenBlocked(parent, SIGUSR1, ack.read_end.get(), DeadlineIn()) ? 0 : 3;
   });
   if (!child || !ready.Wake()) {
     return false;
@@ -181,7 +181,8 @@ PROCSIG_TEST(SignalDelivery, SigsuspendReturnsEintr, "SIGDELIVERY.SIGSUSPEND_EIN
   const pid_t parent = ::getpid();
   // Blocked, the signal waits as pending for sigsuspend(): no race with the
   // child's kill().
-  ScopedChild child = ForkChild([&] { return ready.Wait() && ::kill(parent, SIGUSR1) == 0 ? 0 : 1; });
+  ScopedChild child =
+      ForkChild([&] { return ready.Wait() && ::kill(parent, SIGUSR1) == 0 ? 0 : 1; });
   ASSERT_TRUE(child);
   ASSERT_TRUE(ready.Wake());
   sigset_t during;

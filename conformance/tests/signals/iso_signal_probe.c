@@ -49,10 +49,10 @@ int main(void) {
     perror("iso_signal_probe: sigaction");
     return 1;
   }
-  printf("restart=%d\nresethand=%d\nnodefer=%d\nhandled=%d\nblocked_in_handler=%d\n"
-         "reset_on_delivery=%d\n",
-         flag(&installed, SA_RESTART), flag(&installed, SA_RESETHAND),
-         flag(&installed, SA_NODEFER), (int)handled, (int)blocked_in_handler,
-         after.sa_handler == SIG_DFL);
+  printf(
+      "restart=%d\nresethand=%d\nnodefer=%d\nhandled=%d\nblocked_in_handler=%d\n"
+      "reset_on_delivery=%d\n",
+      flag(&installed, SA_RESTART), flag(&installed, SA_RESETHAND), flag(&installed, SA_NODEFER),
+      (int)handled, (int)blocked_in_handler, after.sa_handler == SIG_DFL);
   return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -117,8 +117,8 @@ PROCSIG_TEST(SignalDelivery, KillInfo, "SIGDELIVERY.KILL_INFO", "XSH 2.4.3 Signa
   EXPECT_EQ(g_info.uid[0], ::getuid());
 }
 
-PROCSIG_TEST(SignalDelivery, RealtimeSigqueueQueuedBeyondOne,
-             "SIGDELIVERY.REALTIME_PENDING_COUNT", "XSH sigqueue",
+PROCSIG_TEST(SignalDelivery, RealtimeSigqueueQueuedBeyondOne, "SIGDELIVERY.REALTIME_PENDING_COUNT",
+             "XSH sigqueue",
              "sigqueue() of a blocked real-time signal queues another instance while one is "
              "already pending, where a standard signal would be merged") {
   ResetInfo();

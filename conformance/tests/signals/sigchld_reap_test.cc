@@ -120,7 +120,8 @@ PROCSIG_TEST(Sigchld, ReapThousand, "SIGCHLD.REAP_LOOP_1000", "XSH waitpid",
   ExpectAllReaped(1000);
 }
 
-PROCSIG_CHARACTERISE(Sigchld, CoalescedDeliveries, "SIGCHLD.COALESCED", "XSH 2.4.1 Signal Generation and Delivery",
+PROCSIG_CHARACTERISE(Sigchld, CoalescedDeliveries, "SIGCHLD.COALESCED",
+                     "XSH 2.4.1 Signal Generation and Delivery",
                      "how many SIGCHLD handler calls 100 children ending together produce "
                      "(fewer than 100 when pending SIGCHLDs merge)") {
   const ReapResult result = ForkAndReap(100);

@@ -123,9 +123,9 @@ PROCSIG_CHARACTERISE(Signal, InstalledFlags, "SIGNAL.INSTALLED_FLAGS", "XSH sign
   struct sigaction installed {};
   ASSERT_THAT(::sigaction(SIGUSR1, nullptr, &installed), SyscallSucceeds());
   EXPECT_EQ(installed.sa_handler, &FirstHandler);
-  RecordObserved("SA_RESTART " + YesNo((installed.sa_flags & SA_RESTART) != 0) +
-                 ", SA_RESETHAND " + YesNo((installed.sa_flags & SA_RESETHAND) != 0) +
-                 ", SA_NODEFER " + YesNo((installed.sa_flags & SA_NODEFER) != 0));
+  RecordObserved("SA_RESTART " + YesNo((installed.sa_flags & SA_RESTART) != 0) + ", SA_RESETHAND " +
+                 YesNo((installed.sa_flags & SA_RESETHAND) != 0) + ", SA_NODEFER " +
+                 YesNo((installed.sa_flags & SA_NODEFER) != 0));
 }
 
 // Runs iso_signal_probe and returns its key=value output, or "" after

@@ -10,10 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../signals/interrupt.h"
 #include "assertion.h"
 #include "checkpoint.h"
 #include "child.h"
-#include "../signals/interrupt.h"
 #include "loopback.h"
 #include "scoped_signal.h"
 #include "syscall_matchers.h"

@@ -3,10 +3,12 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -48,7 +50,8 @@ BacklogCount ConnectWithoutAccept(int backlog, std::chrono::milliseconds quiet) 
     // Closing with a reset leaves no TIME_WAIT behind for 200 connections.
     const struct linger reset = {1, 0};
     ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-    const int rc = ::connect(fd.get(), reinterpret_cast<const struct sockaddr*>(&addr), sizeof addr);
+    const int rc =
+        ::connect(fd.get(), reinterpret_cast<const struct sockaddr*>(&addr), sizeof addr);
     if (rc == 0) {
       ++count.completed;
     } else if (errno == EINPROGRESS) {
@@ -183,10 +186,12 @@ bool InTimeWait(std::uint16_t port) {
 
 // Leaves the listener's port in TIME_WAIT: the server end closes first, the
 // client closes after reading the end of stream. Returns the port, or 0.
-std::uint16_t PortInTimeWait() {
+// Linux lets a port be rebound past a TIME_WAIT connection only when both the
+// old and the new socket set SO_REUSEADDR, as a restarted server does.
+std::uint16_t PortInTimeWait(bool reuseaddr) {
   std::uint16_t port = 0;
   {
-    sockets::Listener listener = sockets::ListenLoopback();
+    sockets::Listener listener = sockets::ListenLoopback(SOMAXCONN, reuseaddr);
     if (!listener.fd) {
       return 0;
     }
@@ -222,32 +227,35 @@ int BindTo(int fd, std::uint16_t port) {
   return ::bind(fd, reinterpret_cast<const struct sockaddr*>(&addr), sizeof addr);
 }
 
-PROCSIG_TEST(Socket, ReuseaddrRebindsTimeWait, "SOCKET.REUSEADDR_TIME_WAIT", "XSH setsockopt",
-             "with SO_REUSEADDR a new listener binds a port whose previous connection is in "
-             "TIME_WAIT") {
-  const std::uint16_t port = PortInTimeWait();
-  ASSERT_NE(port, 0);
+// The outcome of binding, with or without SO_REUSEADDR, a port in TIME_WAIT.
+std::string RebindOutcome(std::uint16_t port, bool reuseaddr) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  ASSERT_TRUE(fd);
   const int one = 1;
-  ASSERT_THAT(::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one),
-              SyscallSucceeds());
-  ASSERT_THAT(BindTo(fd.get(), port), SyscallSucceeds());
-  EXPECT_THAT(::listen(fd.get(), SOMAXCONN), SyscallSucceeds());
+  if (!fd || (reuseaddr && ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one))) {
+    return "setup failed: " + DescribeErrno(errno);
+  }
+  if (BindTo(fd.get(), port) != 0) {
+    return "bind fails with " + ErrnoName(errno);
+  }
+  return ::listen(fd.get(), SOMAXCONN) == 0 ? "bind succeeds" : "listen fails: " + ErrnoName(errno);
+}
+
+PROCSIG_TEST(Socket, ReuseaddrRebindsTimeWait, "SOCKET.REUSEADDR_TIME_WAIT", "XSH setsockopt",
+             "a server that sets SO_REUSEADDR can listen again on its port while its previous "
+             "connection is in TIME_WAIT") {
+  const std::uint16_t port = PortInTimeWait(true);
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(RebindOutcome(port, true), "bind succeeds");
 }
 
 PROCSIG_CHARACTERISE(Socket, TimeWaitWithoutReuseaddr, "SOCKET.TIME_WAIT_NO_REUSEADDR",
                      "XSH setsockopt",
-                     "whether a port in TIME_WAIT can be bound again without SO_REUSEADDR") {
-  const std::uint16_t port = PortInTimeWait();
+                     "whether a port in TIME_WAIT can be bound again when the old and the new "
+                     "socket did not set SO_REUSEADDR, or only the new one did") {
+  const std::uint16_t port = PortInTimeWait(false);
   ASSERT_NE(port, 0);
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  ASSERT_TRUE(fd);
-  if (BindTo(fd.get(), port) == 0) {
-    RecordObserved("bind succeeds");
-  } else {
-    RecordObserved("bind fails with " + ErrnoName(errno));
-  }
+  RecordObserved("neither: " + RebindOutcome(port, false) +
+                 "; new only: " + RebindOutcome(port, true));
 }
 
 PROCSIG_CHARACTERISE(Socket, ReuseaddrWhileListening, "SOCKET.REUSEADDR_WHILE_LISTENING",

@@ -39,7 +39,9 @@ PROCSIG_TEST(Socket, ChildWritesInheritedSocket, "SOCKET.FORK_CHILD_WRITES", "XS
   ASSERT_TRUE(c.ok());
   ScopedChild child = ForkChild([&] {
     const char text[] = "from child";
-    return ::write(c.accepted.get(), text, sizeof text - 1) == static_cast<ssize_t>(sizeof text - 1) ? 0 : 1;
+    return ::write(c.accepted.get(), text, sizeof text - 1) == static_cast<ssize_t>(sizeof text - 1)
+               ? 0
+               : 1;
   });
   ASSERT_TRUE(child);
   EXPECT_EQ(WaitForExit(child), 0);
