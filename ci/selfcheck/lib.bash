@@ -123,15 +123,16 @@ pick_port() {
   done
 }
 
-# serve TAG COMMAND...: starts COMMAND PORT on a free port, stdout and
-# stderr into $WORK/TAG.out and $WORK/TAG.err, and waits until it listens.
-# Sets PORT and SERVER (its PID). Returns 1, with a note, if it never does.
+# serve TAG COMMAND...: starts COMMAND, with {PORT} in its arguments
+# replaced by a free port, stdout and stderr into $WORK/TAG.out and
+# $WORK/TAG.err, and waits until it listens on that port. Sets PORT and
+# SERVER (its PID). Returns 1, with a note, if it never does.
 serve() {
   local tag=$1
   shift
   for _ in 1 2 3 4 5; do
     pick_port
-    "$@" "$PORT" >"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null &
+    "${@//\{PORT\}/$PORT}" >"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null &
     SERVER=$!
     track "$SERVER"
     if until_deadline 10 server_ready; then
@@ -139,7 +140,7 @@ serve() {
       wait "$SERVER" || true
       grep -q 'in use' "$WORK/$tag.err" && continue  # a port taken meanwhile: another one
     fi
-    note "$tag: $* $PORT did not start listening: $(head -c 500 "$WORK/$tag.err")"
+    note "$tag: $* did not start listening on port $PORT: $(head -c 500 "$WORK/$tag.err")"
     return 1
   done
   note "$tag: every port tried was in use"

@@ -84,6 +84,9 @@ def main():
         sys.stderr.write(f"reaper.py: fork: {e.strerror}\n")
         return 125
     if child == 0:
+        # Python ignores SIGPIPE and SIGXFSZ; the programs must not inherit that.
+        for sig in (signal.SIGPIPE, signal.SIGXFSZ):
+            signal.signal(sig, signal.SIG_DFL)
         try:
             os.execvp(sys.argv[1], sys.argv[1:])
         except OSError as e:
