@@ -19,7 +19,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.suite th { background: #dde3ea; font-size: 1.05em; }
 td.id { font-family: monospace; white-space: nowrap; }
 td.desc { max-width: 38em; color: #333; }
-td.cell { white-space: nowrap; font-weight: 600; }
+td.cell { font-weight: 600; min-width: 7em; max-width: 16em; overflow-wrap: anywhere; }
 .pass { background: #d4f4dd; color: #0b5d1e; }
 .fail { background: #f9d0d0; color: #8a0000; }
 .expected-fail { background: #fdecc8; color: #7a4b00; }
@@ -51,7 +51,7 @@ def _anchor(run_index, rid):
 
 def _runs_table(runs):
     out = ["<table class='runs'><tr><th>run</th><th>distro</th><th>kernel</th><th>libc</th>"
-           "<th>implementation</th><th>target</th><th>machine</th><th>date</th></tr>"]
+           "<th>implementation</th><th>target</th><th>wrapper</th><th>machine</th><th>date</th></tr>"]
     for r in runs:
         m = r["run"]
         machine = m.get("machine", "")
@@ -59,7 +59,7 @@ def _runs_table(runs):
             machine = f"{machine.get('hostname', '')} ({machine.get('nproc', '?')} CPUs)"
         cells = [text.column_title(m), m.get("distro", ""), m.get("kernel", ""),
                  m.get("libc", ""), m.get("impl") or "reference", m.get("target") or "-",
-                 machine, m.get("date", "")]
+                 m.get("wrapper") or "-", machine, m.get("date", "")]
         out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     return out

@@ -21,11 +21,12 @@ def _table(header, rows):
 def render(report):
     runs, rows = report["runs"], report["catalogue"]
     out = ["# procsig report", "", "## Runs", ""]
-    out += _table(["run", "distro", "kernel", "libc", "implementation", "target", "machine",
-                   "date"],
+    out += _table(["run", "distro", "kernel", "libc", "implementation", "target", "wrapper",
+                   "machine", "date"],
                   [[text.column_title(r["run"]), r["run"].get("distro", ""),
                     r["run"].get("kernel", ""), r["run"].get("libc", ""),
                     r["run"].get("impl") or "reference", r["run"].get("target") or "-",
+                    r["run"].get("wrapper") or "-",
                     "{hostname} ({nproc} CPUs)".format(**r["run"]["machine"])
                     if isinstance(r["run"].get("machine"), dict) else r["run"].get("machine", ""),
                     r["run"].get("date", "")] for r in runs])
