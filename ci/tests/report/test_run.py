@@ -62,8 +62,8 @@ class BuildTest(unittest.TestCase):
         got = outcomes(build(fixture("meson-0.56")))
         self.assertEqual(got["WAIT.REAPS_ZOMBIE"], O.PASS)
         self.assertEqual(got["C.FD_SHARE.LINES"], O.PASS)
-        self.assertEqual(got["fork-no-flush"], O.PASS)
-        self.assertEqual(got["echo-no-reap"], O.FAIL)
+        self.assertEqual(got["SELFCHECK.VARIANT.fork-no-flush"], O.PASS)
+        self.assertEqual(got["SELFCHECK.VARIANT.echo-no-reap"], O.FAIL)
         self.assertNotIn("selfcheck/variants", got)  # its TAP lines said why it failed
 
     def test_impl_expectations_turn_into_expected_fail_and_unexpected_pass(self):
@@ -120,7 +120,7 @@ class BuildTest(unittest.TestCase):
         # C.FD_SHARE.LINES: skipped in one, passed in the other.
         self.assertEqual(got["C.FD_SHARE.LINES"], O.PASS)
         self.assertEqual(got["C.FORK.LINES"], O.FAIL)
-        self.assertEqual(got["echo-no-reap"], O.FAIL)
+        self.assertEqual(got["SELFCHECK.VARIANT.echo-no-reap"], O.FAIL)
 
 
 class MergeTest(unittest.TestCase):
@@ -143,7 +143,7 @@ class MergeTest(unittest.TestCase):
         self.assertEqual([r["run"]["name"] for r in m["runs"]], ["new", "old"])
         ids = [r["id"] for r in m["catalogue"]]
         self.assertEqual(len(ids), len(set(ids)))
-        for only_in_one in ("KILL.SKIPPED", "echo-no-reap", "unit/lib"):
+        for only_in_one in ("KILL.SKIPPED", "SELFCHECK.VARIANT.echo-no-reap", "unit/lib"):
             self.assertIn(only_in_one, ids)
         self.assertEqual(m["runs"][1]["totals"]["conformance"][O.NOT_RUN], 3)
         self.assertEqual(m["runs"][1]["totals"]["unit"][O.NOT_RUN], 1)
