@@ -51,3 +51,12 @@ FORK_LINES=('Child Proc: [13, 27]' 'Parent Proc: [9, 23]')
   expect_status C.ALL.EXIT 0
   [ ! -s "$ERR" ] || fail "C.ALL.EXIT: a successful run wrote on stderr: $(cat "$ERR")"
 }
+
+@test "C.ALL.LINES: fork's lines differ from the contract's at most by trailing blanks" {
+  run_prog fork
+  local line
+  while IFS= read -r line; do
+    [[ $line =~ ^(Child\ Proc:\ \[13,\ 27\]|Parent\ Proc:\ \[9,\ 23\])[\ $'\t']*$ ]] ||
+      fail "C.ALL.LINES: line '$(printf '%s' "$line" | cat -A)' is not a contract line plus trailing blanks"
+  done <"$OUT"
+}

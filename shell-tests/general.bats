@@ -43,3 +43,9 @@ $bad"
     _ "$BATS_TEST_TMPDIR" <(sed -n '/^require_program()/,/^}/p' "$HELPERS/common.bash")
   assert_output "SKIP no program 'no-such-program' in $BATS_TEST_TMPDIR"
 }
+
+@test "C.ALL.LINES: the suite compares lines with trailing spaces and tabs removed, nothing else" {
+  printf 'a \t\n b\n\tc  \nd\r\n' >"$BATS_TEST_TMPDIR/raw"
+  run norm "$BATS_TEST_TMPDIR/raw"
+  assert_output "$(printf 'a\n b\n\tc\nd\r')"
+}

@@ -31,16 +31,15 @@ $(describe_run)"
 bad_scales() {
   local name=$1 value
   require_program "$name"
-  for value in abc 0 -1 -0.5 1001 12abc nan inf 1e999; do
-    run_prog --scale-raw "$value" --deadline 2 --tag "bad" "$name"
+  for value in abc 0 -0.5 1001 12abc nan; do
+    run_quick --scale-raw "$value" --deadline 2 --tag bad "$name"
     if [ "$STATUS" = 2 ]; then
       [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q 'PROCSIG_TIME_SCALE' "$ERR" ||
         fail "C.ALL.TIME_SCALE: $name with PROCSIG_TIME_SCALE='$value': status 2 but not one stderr line naming the variable: $(cat "$ERR")"
-      expect_no_orphans C.ALL.NO_ORPHANS
       continue
     fi
     # Not rejected: fine only if the program ignores the variable.
-    run_prog --scale 0.01 --deadline 2 --tag probe "$name"
+    run_quick --scale-raw 0.01 --deadline 2 --tag probe "$name"
     [ "$STATUS" = timeout ] && skip "$name ignores PROCSIG_TIME_SCALE (allowed; it is only slower)"
     fail "C.ALL.TIME_SCALE: $name honours PROCSIG_TIME_SCALE but accepted the bad value '$value' (status $STATUS); expected status 2 and a message naming the variable"
   done
