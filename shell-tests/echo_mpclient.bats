@@ -97,7 +97,7 @@ quit_case() {
   exec {w}<>"$T/stdin"
   start_bg cl --stdin "$T/stdin" -- echo_mpclient 127.0.0.1 "$SERVER_PORT"
   printf 'hello\n' >&"$w"
-  wait_until 5 "C.ECHO_MPCLIENT.EXIT: echo_mpclient never connected" test -n "$(children_of "$SERVER_PID")"
+  wait_until 5 "C.ECHO_MPCLIENT.EXIT: echo_mpclient never connected" has_children "$SERVER_PID"
   stop_bg srv TERM 5
   finish_bg cl 5 ||
     fail "C.ECHO_MPCLIENT.EXIT: echo_mpclient still running 5 s after the server closed the connection"

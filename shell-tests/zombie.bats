@@ -65,7 +65,7 @@ $(cat -A "$file")"
   start_bg z --scale 0.1 -- zombie
   local parent=${BG_PID[z]} kid
   wait_until 5 "C.ZOMBIE.IS_ZOMBIE: zombie ($parent) never had a child" \
-    test -n "$(children_of "$parent")"
+    has_children "$parent"
   kid=$(children_of "$parent" | head -n 1)
   # The child ends right after its two lines; give it time to, not the parent.
   wait_until 5 "C.ZOMBIE.IS_ZOMBIE: child $kid of zombie ($parent) neither became a zombie nor went away" \

@@ -263,6 +263,7 @@ children_of() { ps -o pid= --ppid "$1" | tr -d ' ' || true; }
 # zombies_of PID: the PIDs of its children in state Z.
 zombies_of() { ps -o pid=,stat= --ppid "$1" | awk '$2 ~ /^Z/ { print $1 }' || true; }
 
+has_children() { [ -n "$(children_of "$1")" ]; }
 no_zombies_of() { [ -z "$(zombies_of "$1")" ]; }
 no_children_of() { [ -z "$(children_of "$1")" ]; }
 gone() { ! [ -e "/proc/$1" ]; }
