@@ -72,6 +72,7 @@ class ConformanceTest : public ::testing::Test {
   struct suite##_##name##_ProcsigBody : ::procsig::test::ConformanceTest {                  \
     static void Body();                                                                     \
   };                                                                                        \
+  /* NOLINTNEXTLINE(bugprone-macro-parentheses): suite names a type */                      \
   using suite = ::procsig::test::ConformanceTest;                                           \
   TEST_F(suite, name) {                                                                     \
     RunAssertion(::procsig::test::AssertionInfo{id, clause, description, characterisation}, \

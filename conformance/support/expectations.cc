@@ -68,10 +68,11 @@ std::optional<std::string> LoadExpectations(const std::string& directory,
     const std::string reason = gap == std::string::npos ? "" : Trim(line.substr(gap));
     const std::string where = path + ":" + std::to_string(number);
     if (reason.empty()) {
-      return where + ": '" + id + "' has no reason (expected 'ID  reason')";
+      return std::string(where).append(": '").append(id).append(
+          "' has no reason (expected 'ID  reason')");
     }
     if (!loaded.reasons.emplace(id, reason).second) {
-      return where + ": '" + id + "' is listed twice";
+      return std::string(where).append(": '").append(id).append("' is listed twice");
     }
   }
   loaded.target = target;

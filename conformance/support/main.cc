@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
 
   const std::string dir = EnvOr("PROCSIG_EXPECTATIONS_DIR", PROCSIG_EXPECTATIONS_DIR);
   if (const auto error = procsig::test::LoadExpectations(dir, EnvOr("PROCSIG_TARGET", ""))) {
-    std::fprintf(stderr, "conformance: %s\n", error->c_str());
+    (void)std::fprintf(stderr, "conformance: %s\n", error->c_str());
     return 2;
   }
 

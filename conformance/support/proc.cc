@@ -21,7 +21,7 @@ std::string ProcPath(pid_t pid, const char* leaf) {
 // loop until the state holds or their deadline passes.
 void PollPause() {
   struct timespec ts {
-    0, 2 * 1000 * 1000
+    0, 2L * 1000 * 1000
   };
   ::nanosleep(&ts, nullptr);
 }

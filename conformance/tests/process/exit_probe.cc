@@ -52,7 +52,7 @@ int RegisterHandlers() {
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    fputs("Usage : procsig-exit-probe <mode>\n", stderr);
+    (void)fputs("Usage : procsig-exit-probe <mode>\n", stderr);
     return 2;
   }
   const char* mode = argv[1];
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   if (strncmp(mode, "atexit-", 7) == 0) {
     const char* end = mode + 7;
     if (strcmp(end, "exit") != 0 && strcmp(end, "_exit") != 0 && strcmp(end, "return") != 0) {
-      fprintf(stderr, "procsig-exit-probe: unknown mode '%s'\n", mode);
+      (void)fprintf(stderr, "procsig-exit-probe: unknown mode '%s'\n", mode);
       return 2;
     }
     if (RegisterHandlers() != 0) {
@@ -95,6 +95,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  fprintf(stderr, "procsig-exit-probe: unknown mode '%s'\n", mode);
+  (void)fprintf(stderr, "procsig-exit-probe: unknown mode '%s'\n", mode);
   return 2;
 }

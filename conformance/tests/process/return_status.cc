@@ -5,13 +5,13 @@
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fputs("Usage : procsig-return-status <status>\n", stderr);
+    (void)std::fputs("Usage : procsig-return-status <status>\n", stderr);
     return 2;
   }
   char* end = nullptr;
   const long status = std::strtol(argv[1], &end, 10);
   if (*argv[1] == '\0' || *end != '\0') {
-    std::fprintf(stderr, "procsig-return-status: invalid status '%s'\n", argv[1]);
+    (void)std::fprintf(stderr, "procsig-return-status: invalid status '%s'\n", argv[1]);
     return 2;
   }
   return static_cast<int>(status);
