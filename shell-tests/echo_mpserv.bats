@@ -135,7 +135,7 @@ echo_file() {
   expect_count C.ALL.NO_DUP "$SERVER_OUT" '^client disconnected\.\.\.$' 3 'client disconnected...'
 }
 
-@test "C.ECHO_MPSERV.NO_ZOMBIE: 100 children ending together are all reaped" {
+@test "C.ECHO_MPSERV.NO_ZOMBIE: 100 children ending together are all reaped; their log lines are whole (C.ALL.ATOMIC_LINES)" {
   start_server
   run --separate-stderr "${PY[@]}" "$HELPERS/many_clients.py" 127.0.0.1 "$SERVER_PORT" 100 --deadline 20
   [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.CONCURRENT: $stderr"
@@ -145,6 +145,8 @@ echo_file() {
     no_children_of "$SERVER_PID"
   wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 100 'removed proc id:' lines" \
     log_has "$SERVER_OUT" '^removed proc id: [0-9]+' 100
+  stop_bg srv TERM 5
+  expect_whole_lines C.ALL.ATOMIC_LINES "$SERVER_OUT" "${LOG_LINES[@]}"
 }
 
 @test "C.ECHO_MPSERV.NO_ZOMBIE: one client's child is reaped promptly" {
@@ -243,14 +245,4 @@ $(describe_run)"
   next_event srv 10 "the restarted echo_mpserv to listen"
   [ "$EVENT" = listening ] ||
     fail "C.ECHO_MPSERV.REUSEADDR: restarting on port $port failed ($EVENT $EVENT_ARG): $(cat "$T/srv.err")"
-}
-
-@test "C.ALL.ATOMIC_LINES: the server's log lines are whole with 100 children writing at once" {
-  start_server
-  run --separate-stderr "${PY[@]}" "$HELPERS/many_clients.py" 127.0.0.1 "$SERVER_PORT" 100 --deadline 20
-  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.CONCURRENT: $stderr"
-  wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 100 'removed proc id:' lines" \
-    log_has "$SERVER_OUT" '^removed proc id: [0-9]+' 100
-  stop_bg srv TERM 5
-  expect_whole_lines C.ALL.ATOMIC_LINES "$SERVER_OUT" "${LOG_LINES[@]}"
 }

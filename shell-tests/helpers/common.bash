@@ -14,8 +14,10 @@ load "$PROCSIG_BATS_LIB/bats-support/load"
 load "$PROCSIG_BATS_LIB/bats-assert/load"
 load "$PROCSIG_BATS_LIB/bats-file/load"
 
-HELPERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PY=(python3 -E -S)
+HELPERS=${BASH_SOURCE[0]%/*}
+# The system's python3 when there is one: a version manager's shim (pyenv)
+# would cost a shell script's start on every helper run.
+if [ -x /usr/bin/python3 ]; then PY=(/usr/bin/python3 -E -S); else PY=(python3 -E -S); fi
 
 # The time scale most tests run the programs at; a file may change it.
 : "${SCALE:=0.02}"
