@@ -27,8 +27,8 @@ int main(int argc, char* argv[]) {
   std::string line;
   std::string echo;
   for (;;) {
-    std::fputs("Input message(Q to quit): ", stdout);
-    std::fflush(stdout);
+    (void)std::fputs("Input message(Q to quit): ", stdout);
+    (void)std::fflush(stdout);
     const procsig::LineReader::Result got = input.next(line);
     if (got == procsig::LineReader::Result::kError) {
       procsig::die_errno(procsig::kExitRuntime, "reading standard input", input.error());
@@ -47,8 +47,8 @@ int main(int argc, char* argv[]) {
       case procsig::ExchangeResult::kError:
         procsig::die_errno(procsig::kExitRuntime, "exchanging a line with the server", error);
     }
-    std::fputs("Message from server: ", stdout);
-    std::fwrite(echo.data(), 1, echo.size(), stdout);
+    (void)std::fputs("Message from server: ", stdout);
+    (void)std::fwrite(echo.data(), 1, echo.size(), stdout);
   }
   return 0;
 }

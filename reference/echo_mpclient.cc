@@ -81,7 +81,7 @@ int main(int argc, char* argv[]) {
   const uint16_t port = procsig::port_or_die(argv[2]);
   const procsig::UniqueFd sock = procsig::connect_tcp(argv[1], port);
 
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   const pid_t writer = fork();
   if (writer < 0) {
     procsig::die_errno(procsig::kExitRuntime, "fork", errno);
@@ -91,7 +91,7 @@ int main(int argc, char* argv[]) {
   }
 
   const int status = read_routine(sock.get());
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   // The writer may still wait on stdin when the server closed first.
   int writer_status = 0;
   if (waitpid(writer, &writer_status, WNOHANG) == 0) {

@@ -98,7 +98,7 @@ class Server {
       // keeps the socket readable; leave it out for a moment instead of
       // spinning on the same error.
       pollfd p{backoff_ ? -1 : listener_.get(), POLLIN, 0};
-      const timespec backoff_time{0, 100 * 1000 * 1000};
+      const timespec backoff_time{0, 100L * 1000 * 1000};
       const int n = ppoll(&p, 1, backoff_ ? &backoff_time : nullptr, &wait_mask_);
       backoff_ = false;
       if (n < 0 && errno != EINTR) {
@@ -133,7 +133,7 @@ class Server {
         return;
       }
       std::puts("new client connected...");
-      std::fflush(stdout);
+      (void)std::fflush(stdout);
       const pid_t pid = fork();
       if (pid < 0) {
         procsig::report_errno("cannot fork for a new client", errno);

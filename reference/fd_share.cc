@@ -273,7 +273,7 @@ int main(int argc, char* argv[]) {
   if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(to_parent, O_CLOEXEC) != 0) {
     procsig::die_errno(procsig::kExitRuntime, "pipe", errno);
   }
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   const pid_t child = fork();
   if (child < 0) {
     procsig::die_errno(procsig::kExitRuntime, "fork", errno);

@@ -29,7 +29,7 @@ int main(int argc, char* argv[]) {
   gval++;
   lval += 5;
 
-  std::fflush(stdout);  // nothing buffered may be copied into the child
+  (void)std::fflush(stdout);  // nothing buffered may be copied into the child
   const pid_t pid = fork();
   if (pid < 0) {
     procsig::die_errno(procsig::kExitRuntime, "fork", errno);

@@ -65,7 +65,7 @@ int main(int argc, char* argv[]) {
   const int child_results[] = {12, 24};
   pid_t children[2] = {0, 0};
   for (int i = 0; i < 2; i++) {
-    std::fflush(stdout);
+    (void)std::fflush(stdout);
     children[i] = fork();
     if (children[i] < 0) {
       const int err = errno;

@@ -50,7 +50,7 @@ void timeout(int sig) {
   // glibc's signal() gives BSD semantics: the handler stays installed.
   // System V semantics reset it to SIG_DFL on delivery; re-installing keeps
   // the program portable (signal() is async-signal-safe).
-  signal(SIGALRM, timeout);
+  (void)signal(SIGALRM, timeout);
 }
 
 void keycontrol(int sig) {
@@ -58,7 +58,7 @@ void keycontrol(int sig) {
   if (sig == SIGINT) {
     record(kCtrlC);
   }
-  signal(SIGINT, keycontrol);  // as in timeout()
+  (void)signal(SIGINT, keycontrol);  // as in timeout()
 }
 
 void print_events() {

@@ -23,7 +23,7 @@ int main(int argc, char* argv[]) {
   procsig::make_stdout_line_buffered();
   procsig::restore_default(SIGCHLD);
 
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   const pid_t pid = fork();
   if (pid < 0) {
     procsig::die_errno(procsig::kExitRuntime, "fork", errno);

@@ -25,7 +25,7 @@ int main(int argc, char* argv[]) {
   // at once: no zombie to see.
   procsig::restore_default(SIGCHLD);
 
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   const pid_t pid = fork();
   if (pid < 0) {
     procsig::die_errno(procsig::kExitRuntime, "fork", errno);

@@ -25,7 +25,7 @@ void report(const std::string& what, const std::string& reason) {
   line += reason;
   line += '\n';
   // One write(2) so the line stays whole when several processes share stderr.
-  std::fflush(stderr);
+  (void)std::fflush(stderr);
   (void)write_all(STDERR_FILENO, line.data(), line.size());
 }
 

@@ -85,7 +85,7 @@ ssize_t read_full(int fd, void* buf, size_t len) {
 }
 
 LineReader::Result LineReader::next(std::string& line) {
-  constexpr size_t kChunk = 64 * 1024;
+  constexpr size_t kChunk = size_t{64} * 1024;
   size_t searched = start_;
   for (;;) {
     const size_t newline = buffer_.find('\n', searched);
@@ -125,6 +125,6 @@ bool is_quit_line(const std::string& line) {
   return line == "q\n" || line == "Q\n" || line == "q" || line == "Q";
 }
 
-void make_stdout_line_buffered() { std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ); }
+void make_stdout_line_buffered() { (void)std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ); }
 
 }  // namespace procsig

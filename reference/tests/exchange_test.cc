@@ -44,7 +44,7 @@ void echo_until_end(int fd) {
 TEST(Exchange, EchoesALineFarLargerThanTheSocketBuffers) {
   Pair p = small_socket_pair();
   std::thread peer([&] { echo_until_end(p.server.get()); });
-  std::string line(2 * 1024 * 1024, '\0');
+  std::string line(size_t{2} * 1024 * 1024, '\0');
   for (size_t i = 0; i < line.size(); i++) {
     line[i] = static_cast<char>(i % 253);
   }

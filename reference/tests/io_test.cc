@@ -56,7 +56,7 @@ TEST(WriteAll, DeliversEverythingThroughShortWritesOnANonBlockingSocket) {
   // Non-blocking: every write stops at the small buffer (a short write or
   // EAGAIN), which write_all must carry on from.
   ASSERT_EQ(fcntl(p.a.get(), F_SETFL, O_NONBLOCK), 0);
-  const std::string data = pattern(4 * 1024 * 1024);
+  const std::string data = pattern(size_t{4} * 1024 * 1024);
 
   // A write into a full buffer must come back short, or the test would not
   // exercise what it claims to.
@@ -85,7 +85,7 @@ TEST(SendAll, TurnsAClosedPeerIntoEpipeWithoutSigpipe) {
 
 TEST(SendAll, DeliversEverythingOnABlockingSocket) {
   Pair p = socket_pair();
-  const std::string data = pattern(1024 * 1024);
+  const std::string data = pattern(size_t{1024} * 1024);
   std::string received;
   std::thread reader([&] { received = drain(p.b.get()); });
   EXPECT_EQ(send_all(p.a.get(), data.data(), data.size(), MSG_NOSIGNAL), 0);
@@ -133,7 +133,7 @@ TEST(LineReader, SplitsAfterEachNewlineAndKeepsNulBytes) {
 
 TEST(LineReader, ReturnsLinesLongerThanItsReadChunk) {
   Pair p = socket_pair();
-  const std::string big = std::string(300 * 1024, 'x') + "\n";
+  const std::string big = std::string(size_t{300} * 1024, 'x') + "\n";
   const std::string input = "a\n" + big + big + "z";
   std::thread writer([&] {
     // Small pieces, so lines also cross read boundaries.

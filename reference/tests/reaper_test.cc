@@ -165,7 +165,7 @@ TEST(DescribeStatus, NamesExitAndSignal) {
   const pid_t killed = fork();
   ASSERT_GE(killed, 0);
   if (killed == 0) {
-    raise(SIGKILL);
+    (void)raise(SIGKILL);
     _exit(0);
   }
   ASSERT_TRUE(wait_for_child(killed, &status));

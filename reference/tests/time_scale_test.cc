@@ -103,7 +103,7 @@ class SignalledSleep : public ::testing::Test {
 TEST_F(SignalledSleep, ASignalThatCameBeforeTheSleepStillEndsIt) {
   // The signal arrives between "decide to sleep" and "sleep": a
   // check-then-sleep would miss it and sleep the full 30 s.
-  raise(SIGUSR1);
+  (void)raise(SIGUSR1);
   EXPECT_EQ(g_caught, 0);  // still blocked, pending
   timespec start{};
   clock_gettime(CLOCK_MONOTONIC, &start);

@@ -39,7 +39,8 @@ TEST(UniqueFd, MoveTransfersOwnershipOnce) {
   const int fd = new_fd();
   UniqueFd first(fd);
   UniqueFd second(std::move(first));
-  EXPECT_FALSE(first.valid());  // NOLINT(bugprone-use-after-move): checking the moved-from state
+  // NOLINTNEXTLINE: reading the moved-from state is the point here
+  EXPECT_FALSE(first.valid());
   EXPECT_EQ(second.get(), fd);
   UniqueFd third;
   third = std::move(second);
