@@ -13,7 +13,6 @@ namespace procsig::test {
 namespace {
 
 using ::testing::AllOf;
-using ::testing::Eq;
 using ::testing::Ge;
 using ::testing::Gt;
 using ::testing::Le;
@@ -49,7 +48,7 @@ PROCSIG_TEST(Alarm, DefaultActionTerminates, "ALARM.DEFAULT_ACTION_TERMINATES",
              "XSH 2.4.3 Signal Actions",
              "an expired alarm with SIGALRM at SIG_DFL terminates the process by SIGALRM") {
   ScopedChild child = ForkChild([] {
-    ::signal(SIGALRM, SIG_DFL);
+    (void)::signal(SIGALRM, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -158,11 +158,11 @@ PROCSIG_TEST(SignalDelivery, DefaultTerminates, "SIGDELIVERY.DEFAULT_TERMINATES"
              "XSH 2.4.3 Signal Actions",
              "SIGUSR1 with SIG_DFL terminates the process, reported by WTERMSIG") {
   ScopedChild child = ForkChild([] {
-    ::signal(SIGUSR1, SIG_DFL);
+    (void)::signal(SIGUSR1, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::raise(SIGUSR1);
+    (void)::raise(SIGUSR1);
     return 0;
   });
   ASSERT_TRUE(child);

@@ -86,7 +86,7 @@ bool WaitUntilSleeping(pid_t pid, Deadline deadline) {
       return false;
     }
     // Pause between polls of /proc; the deadline, not this, bounds the wait.
-    const struct timespec pause = {0, 500 * 1000};
+    const struct timespec pause = {0, 500L * 1000};
     ::nanosleep(&pause, nullptr);
   }
 }

@@ -240,8 +240,8 @@ PROCSIG_TEST(Sigaction, ResethandSiginfoDefault, "SIGACTION.RESETHAND_SIGINFO_DE
     if (sigaction(SIGUSR1, &sa, nullptr) != 0 || sigprocmask(SIG_SETMASK, &none, nullptr) != 0) {
       return 2;
     }
-    ::raise(SIGUSR1);  // caught
-    ::raise(SIGUSR1);  // default action: terminates
+    (void)::raise(SIGUSR1);  // caught
+    (void)::raise(SIGUSR1);  // default action: terminates
     return 1;
   });
   ASSERT_TRUE(child);

@@ -136,7 +136,7 @@ PROCSIG_TEST(Sigchld, InfoStopped, "SIGCHLD.INFO_STOPPED", "XSH 2.4.3 Signal Act
   SigchldScope scope;
   ASSERT_TRUE(scope.ok());
   ScopedChild child = ForkChild([] {
-    ::raise(SIGSTOP);
+    (void)::raise(SIGSTOP);
     return 0;
   });
   ASSERT_TRUE(child);
@@ -152,7 +152,7 @@ PROCSIG_TEST(Sigchld, InfoContinued, "SIGCHLD.INFO_CONTINUED", "XSH 2.4.3 Signal
   SigchldScope scope;
   ASSERT_TRUE(scope.ok());
   ScopedChild child = ForkChild([] {
-    ::raise(SIGSTOP);
+    (void)::raise(SIGSTOP);
     for (;;) {
       ::pause();  // an exit would replace the "continued" state
     }
@@ -180,11 +180,11 @@ PROCSIG_CHARACTERISE(Sigchld, InfoAbortNoCore, "SIGCHLD.INFO_DUMPED", "XSH 2.4.3
     const struct rlimit no_core = {0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    ::signal(SIGABRT, SIG_DFL);
+    (void)::signal(SIGABRT, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::raise(SIGABRT);
+    (void)::raise(SIGABRT);
     return 0;
   });
   ASSERT_TRUE(child);
@@ -201,7 +201,7 @@ PROCSIG_TEST(Sigchld, NocldstopSuppressesStop, "SIGCHLD.NOCLDSTOP_NO_STOP_SIGNAL
   SigchldScope scope(SA_NOCLDSTOP);
   ASSERT_TRUE(scope.ok());
   ScopedChild child = ForkChild([] {
-    ::raise(SIGSTOP);
+    (void)::raise(SIGSTOP);
     return 0;
   });
   ASSERT_TRUE(child);

@@ -41,7 +41,7 @@ int ShieldedChild(Checkpoint& ready) {
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);
   for (int sig = 1; sig < NSIG; ++sig) {
-    ::signal(sig, SIG_IGN);  // refused for SIGKILL, SIGSTOP and libc-reserved numbers
+    (void)::signal(sig, SIG_IGN);  // refused for SIGKILL, SIGSTOP and libc-reserved numbers
   }
   if (!ready.Wake()) {
     return 2;

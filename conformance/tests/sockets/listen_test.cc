@@ -169,7 +169,7 @@ bool InTimeWait(std::uint16_t port) {
   std::ifstream in("/proc/net/tcp");
   std::string line;
   char local_port[8];
-  std::snprintf(local_port, sizeof local_port, ":%04X", port);
+  (void)std::snprintf(local_port, sizeof local_port, ":%04X", port);
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     std::string slot;
@@ -216,7 +216,7 @@ std::uint16_t PortInTimeWait(bool reuseaddr) {
       ADD_FAILURE() << "port " << port << " never showed TIME_WAIT in /proc/net/tcp";
       return 0;
     }
-    const struct timespec pause = {0, 1000 * 1000};  // between polls of /proc
+    const struct timespec pause = {0, 1000L * 1000};  // between polls of /proc
     ::nanosleep(&pause, nullptr);
   }
   return port;

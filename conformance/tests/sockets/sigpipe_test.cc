@@ -51,7 +51,7 @@ int WriteUntilError(int fd, int flags, Deadline deadline) {
 
 // A child that unblocks every signal and puts SIGPIPE at its default action.
 void DefaultSigpipe() {
-  ::signal(SIGPIPE, SIG_DFL);
+  (void)::signal(SIGPIPE, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
