@@ -468,7 +468,7 @@ PROCSIG_TEST(Fork, HandlerInherited, "FORK.HANDLERS_INHERITED", "XSH fork",
     if (!looked.Wait()) {
       return kCheckpointFailed;
     }
-    ::raise(SIGUSR1);
+    (void)::raise(SIGUSR1);
     return g_usr1_caught == 1 ? kOk : kWrongValue;
   });
   ASSERT_TRUE(child);
@@ -513,7 +513,7 @@ PROCSIG_TEST(Fork, IgnoredInherited, "FORK.SIG_IGN_INHERITED", "XSH fork",
       return kCheckpointFailed;
     }
     // With the default action this would terminate the child.
-    ::raise(SIGUSR1);
+    (void)::raise(SIGUSR1);
     return kOk;
   });
   ASSERT_TRUE(child);

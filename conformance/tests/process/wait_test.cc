@@ -63,7 +63,7 @@ PROCSIG_TEST(Wait, SignaledMacros, "WAIT.WIFSIGNALED", "XSH wait",
              "for a child ended by an uncaught signal WIFSIGNALED is true, WTERMSIG names the "
              "signal and WIFEXITED is false") {
   auto child = ForkChild([] {
-    ::raise(SIGTERM);
+    (void)::raise(SIGTERM);
     return 99;
   });
   ASSERT_TRUE(child);
@@ -92,7 +92,7 @@ PROCSIG_CHARACTERISE(Wait, CoreDumpFlag, "WAIT.WCOREDUMP_RLIMIT_CORE_0", "XSH wa
     if (::setrlimit(RLIMIT_CORE, &none) != 0) {
       return 10;
     }
-    ::raise(SIGABRT);
+    (void)::raise(SIGABRT);
     return 11;
   });
   ASSERT_TRUE(child);
@@ -164,7 +164,7 @@ PROCSIG_TEST(Wait, InterruptedWithoutRestart, "WAIT.EINTR", "XSH wait",
   {
     // The timer is the interrupting event, repeated so that an expiry
     // before wait() blocks does not matter.
-    ScopedRealTimer timer(10 * 1000, 10 * 1000);
+    ScopedRealTimer timer(10L * 1000, 10L * 1000);
     ASSERT_TRUE(timer.ok());
     EXPECT_THAT(::wait(nullptr), SyscallFailsWithErrno(EINTR));
   }
@@ -204,7 +204,7 @@ PROCSIG_TEST(Wait, RestartedWithSaRestart, "WAIT.SA_RESTART", "XSH sigaction",
   int status = 0;
   pid_t got;
   {
-    ScopedRealTimer timer(10 * 1000, 10 * 1000);
+    ScopedRealTimer timer(10L * 1000, 10L * 1000);
     ASSERT_TRUE(timer.ok());
     got = ::wait(&status);
   }
@@ -217,7 +217,7 @@ PROCSIG_TEST(Wait, RestartedWithSaRestart, "WAIT.SA_RESTART", "XSH sigaction",
 PROCSIG_TEST(Wait, StoppedChildNotReported, "WAIT.STOPPED_NOT_REPORTED", "XSH waitpid",
              "without WUNTRACED a stopped child is not reported: waitpid(WNOHANG) returns 0") {
   auto child = ForkChild([] {
-    ::raise(SIGSTOP);
+    (void)::raise(SIGSTOP);
     return 0;
   });
   ASSERT_TRUE(child);
@@ -231,7 +231,7 @@ PROCSIG_TEST(Wait, KilledWhileStopped, "WAIT.SIGKILL_WHILE_STOPPED", "XSH waitpi
              "a stopped child killed with SIGKILL is reported first as stopped, then as "
              "terminated by SIGKILL") {
   auto child = ForkChild([] {
-    ::raise(SIGSTOP);
+    (void)::raise(SIGSTOP);
     return 0;
   });
   ASSERT_TRUE(child);

@@ -33,7 +33,7 @@ ScopedChild ForkZombie(int code) {
 
 ScopedChild ForkStoppingChild(Checkpoint& release) {
   return ForkChild([&release] {
-    ::raise(SIGSTOP);
+    (void)::raise(SIGSTOP);
     return release.Wait() ? 0 : 99;
   });
 }

@@ -46,7 +46,7 @@ ScopedChild ForkZombieInOwnGroup(int code) {
 // A child that stops itself, and once continued exits with 0 when released.
 ScopedChild ForkStoppingChild(Checkpoint& release) {
   return ForkChild([&release] {
-    ::raise(SIGSTOP);
+    (void)::raise(SIGSTOP);
     return release.Wait() ? 0 : 99;
   });
 }
