@@ -229,10 +229,10 @@ int main() {
     uname(&u);
     port.Line(std::string(kMarker) + " uname " + u.release);
     port.Line(std::string(kMarker) + " machine " + u.machine);
-    std::string exit_text = status < 0                ? "none"
-                            : WIFEXITED(status)       ? std::to_string(WEXITSTATUS(status))
-                            : WIFSIGNALED(status)     ? "signal " + std::to_string(WTERMSIG(status))
-                                                      : "unknown";
+    std::string exit_text = status < 0            ? "none"
+                            : WIFEXITED(status)   ? std::to_string(WEXITSTATUS(status))
+                            : WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                                  : "unknown";
     port.Line(std::string(kMarker) + " exit " + exit_text);
     for (const auto& line : ReadLines("/procsig/results")) {
       // "name path": each file the suite wrote that the host wants back.
