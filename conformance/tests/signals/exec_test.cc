@@ -102,8 +102,11 @@ PROCSIG_TEST(Exec, CaughtResetToDefault, "EXEC.CAUGHT_RESET_TO_DEFAULT", "XSH ex
     return Install(SIGUSR1, signals::CountAndAck) && Install(SIGTERM, signals::CountAndAck);
   });
   ASSERT_FALSE(report.empty());
-  EXPECT_EQ(report.at("caught"), 0u) << std::hex << report.at("caught");
-  EXPECT_EQ(report.at("ignored") & (SignalBit(SIGUSR1) | SignalBit(SIGTERM)), 0u);
+  // Only the signals this image caught are judged: the new image's own
+  // runtime (a sanitizer, for one) may install handlers before main.
+  const std::uint64_t ours = SignalBit(SIGUSR1) | SignalBit(SIGTERM);
+  EXPECT_EQ(report.at("caught") & ours, 0u) << std::hex << report.at("caught");
+  EXPECT_EQ(report.at("ignored") & ours, 0u);
 }
 
 PROCSIG_TEST(Exec, IgnoredStayIgnored, "EXEC.IGNORED_STAY_IGNORED", "XSH exec",
