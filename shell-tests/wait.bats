@@ -51,25 +51,28 @@ $(cat -A "$file")"
   expect_no_orphans C.ALL.NO_ORPHANS
 }
 
-@test "C.WAIT.STATUS: the first child ends with status 3, the second with 7 (seen in /proc while wait is held)" {
+@test "C.WAIT.STATUS: the first child ends with status 3, the second with 7 (seen in /proc while wait is held at its second line)" {
   local report=$T/children
-  run --separate-stderr "${PY[@]}" "$HELPERS/blocked_stdout.py" --deadline 10 --report "$report" \
-    -- env PROCSIG_TIME_SCALE="$SCALE" "$(prog wait)"
+  # 'Child PID: <pid>' and its newline take 13 to 25 bytes (a PID has at most
+  # 7 digits; up to 6 trailing blanks): room for 25 bytes lets the first line
+  # through and holds wait at its second, after both forks, before any wait().
+  run --separate-stderr "${PY[@]}" "$HELPERS/blocked_stdout.py" --deadline 10 --room 25 \
+    --report "$report" -- env PROCSIG_TIME_SCALE="$SCALE" "$(prog wait)"
   [ "$status" -eq 0 ] || fail "C.WAIT.TIMING: status $status: $stderr"
   printf '%s\n' "$output" >"$T/out"
   wait_lines C.WAIT.LINES "$T/out"
-  grep -q '^child ' "$report" ||
-    skip "wait wrote nothing before reaping its children (no child to inspect): $(cat "$report")"
-  local kid code
-  while read -r _ kid code; do
-    if [ "$kid" = "$PID1" ]; then
-      [ "$code" = 3 ] || fail "C.WAIT.STATUS: the first child ($PID1) ended with status $code, expected 3"
-    elif [ "$kid" = "$PID2" ]; then
-      [ "$code" = 7 ] || fail "C.WAIT.STATUS: the second child ($PID2) ended with status $code, expected 7"
-    else
-      fail "C.WAIT.STATUS: child $kid is neither $PID1 nor $PID2"
-    fi
+  local -A code=()
+  local kid what
+  while read -r _ kid what; do
+    [ -n "$what" ] && code[$kid]=$what
   done <"$report"
+  local held="wait was held writing 'Child PID: $PID2'; /proc showed: $(paste -sd ';' "$report")"
+  [ -n "${code[$PID1]:-}" ] && [ -n "${code[$PID2]:-}" ] ||
+    fail "C.WAIT.STATUS: children $PID1 and $PID2 were not both unreaped children of wait while it printed their PIDs ($held)"
+  [ "${code[$PID1]}" = 3 ] ||
+    fail "C.WAIT.STATUS: the first child ($PID1) ended with status '${code[$PID1]}', expected 3 ($held)"
+  [ "${code[$PID2]}" = 7 ] ||
+    fail "C.WAIT.STATUS: the second child ($PID2) ended with status '${code[$PID2]}', expected 7 ($held)"
 }
 
 @test "C.WAIT.REAPED: once a status is printed, that child is no zombie; after 'Child send two:' neither is" {

@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Freezes a program at its first write to stdout, to see which of its
-children had ended with which exit status before it could reap them.
+"""Holds a program at a write to stdout, to see which of its children had
+ended with which exit status before it could reap them.
 
-usage: blocked_stdout.py [--deadline S] --report FILE -- PROGRAM [ARG...]
+usage: blocked_stdout.py [--deadline S] [--room N] --report FILE -- PROGRAM [ARG...]
 
-The program's stdout is a pipe filled to the brim, so its first write
+The program's stdout is a one-page pipe filled up to N bytes short of the
+brim (default 0). Linux appends a small write to the pipe's last page when
+it fits and otherwise blocks the writer whole, so the program's writes go
+through until one does not fit in what is left of the N bytes: that one
 blocks. While it is blocked its children cannot be reaped; each is awaited
-until it is a zombie, whose exit status /proc shows. FILE gets one line
-per child: "child <pid> <exit status>" (or "child <pid> running"), or
-"not-blocked" if the program never blocked on stdout (it ended first).
-Then the pipe is drained: the program's output goes to stdout.
+until it is a zombie, whose exit status /proc shows. FILE gets one line per
+child, in PID order: "child <pid> <exit status>", "child <pid> signal <n>"
+or "child <pid> running"; or "not-blocked" if the program never blocked on
+stdout (it ended first). Then the pipe is drained: the program's output
+goes to stdout.
 
 Exit status: the program's (128+n for signal n); 124 on deadline; 125 on
 bad usage. Processes it leaves behind are killed and reaped.
@@ -18,6 +22,7 @@ bad usage. Processes it leaves behind are killed and reaped.
 import argparse
 import ctypes
 import fcntl
+import glob
 import os
 import signal
 import sys
@@ -25,10 +30,14 @@ import time
 
 from run_bounded import PR_SET_CHILD_SUBREAPER, kill_and_reap_all, kill_session, status_of
 
+# Named in the fcntl module from Python 3.10 only (Debian 11 has 3.9).
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+
 
 def parse_args():
     p = argparse.ArgumentParser(prog="blocked_stdout.py")
     p.add_argument("--deadline", type=float, default=20.0)
+    p.add_argument("--room", type=int, default=0)
     p.add_argument("--report", required=True)
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
@@ -36,29 +45,37 @@ def parse_args():
         a.command = a.command[1:]
     if not a.command:
         p.error("no program given")
+    if a.room < 0:
+        p.error("--room must not be negative")
     return a
 
 
-def full_pipe():
+def pipe_with_room(room):
+    """A pipe of one page (the smallest the kernel makes) holding all but
+    room bytes, written at once so that they share that page."""
     r, w = os.pipe()
+    size = fcntl.fcntl(w, F_SETPIPE_SZ, 1)
+    if room >= size:
+        raise SystemExit(f"blocked_stdout.py: --room {room} is not less than the pipe's {size} bytes")
     flags = fcntl.fcntl(w, fcntl.F_GETFL)
     fcntl.fcntl(w, fcntl.F_SETFL, flags | os.O_NONBLOCK)
-    filled = 0
-    try:
-        while True:
-            filled += os.write(w, b"\0" * 4096)
-    except BlockingIOError:
-        pass
+    filled = os.write(w, b"\0" * (size - room))
     fcntl.fcntl(w, fcntl.F_SETFL, flags)
+    if filled != size - room:
+        raise SystemExit(f"blocked_stdout.py: the pipe took {filled} of {size - room} filler bytes")
     return r, w, filled
 
 
-def read_proc(pid, name):
+def read_file(path):
     try:
-        with open(f"/proc/{pid}/{name}") as f:
+        with open(path) as f:
             return f.read()
     except OSError:
         return ""
+
+
+def read_proc(pid, name):
+    return read_file(f"/proc/{pid}/{name}")
 
 
 def blocked_on_pipe(pid):
@@ -72,20 +89,31 @@ def stat_fields(pid):
 
 
 def children_of(pid):
-    kids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            fields = stat_fields(entry)
-            if len(fields) > 1 and fields[1] == str(pid):
-                kids.append(int(entry))
-    return sorted(kids)
+    """The children of every thread of pid. Without CONFIG_PROC_CHILDREN
+    (no task/*/children files), every process's parent is looked at."""
+    lists = glob.glob(f"/proc/{pid}/task/*/children")
+    if lists:
+        return sorted({int(kid) for path in lists for kid in read_file(path).split()})
+    return sorted(int(e) for e in os.listdir("/proc") if e.isdigit() and stat_fields(e)[1:2] == [str(pid)])
+
+
+def ended_child(kid, deadline):
+    """The report line of one child, once it is a zombie or at the deadline."""
+    while time.monotonic() < deadline and stat_fields(kid)[:1] not in ([], ["Z"]):
+        time.sleep(0.002)
+    fields = stat_fields(kid)
+    if fields[:1] != ["Z"]:
+        return f"child {kid} running"
+    # Field 52 of stat, exit_code: the status wait() would return.
+    what, _ = status_of(int(fields[49]))
+    return f"child {kid} {what.replace('exit ', '')}"
 
 
 def main():
     args = parse_args()
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     deadline = time.monotonic() + args.deadline
-    r, w, filled = full_pipe()
+    r, w, filled = pipe_with_room(args.room)
     pid = os.fork()
     if pid == 0:
         os.setsid()
@@ -106,14 +134,7 @@ def main():
             report.append("not-blocked")
             break
         if blocked_on_pipe(pid):
-            for kid in children_of(pid):
-                while time.monotonic() < deadline and stat_fields(kid)[:1] not in ([], ["Z"]):
-                    time.sleep(0.002)
-                fields = stat_fields(kid)
-                if fields[:1] == ["Z"]:
-                    report.append(f"child {kid} {(int(fields[49]) >> 8) & 0xFF}")
-                else:
-                    report.append(f"child {kid} running")
+            report += [ended_child(kid, deadline) for kid in children_of(pid)]
             wstatus = None
             break
         if time.monotonic() > deadline:
