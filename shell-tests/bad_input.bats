@@ -19,7 +19,7 @@ usage_case() {
   run_quick --tag "usage$#" "$name" "$@"
   expect_status C.ALL.USAGE 2 "wrong number of arguments ($#)"
   expect_one_line C.ALL.USAGE "^Usage : $name( |\$)"
-  [ ! -s "$OUT" ] || fail "C.ALL.USAGE: $name printed on stdout for a usage error: $(cat "$OUT")"
+  rule_assert C.ALL.USAGE "$name printed on stdout for a usage error" assert_file_empty "$OUT"
 }
 
 @test "C.ALL.USAGE: fork with an argument" { usage_case fork extra; }

@@ -197,7 +197,7 @@ listen_inode() {
   kill -KILL "$SERVER_PID"
   next_event srv 5 "echo_mpserv ($SERVER_PID) to die of SIGKILL"
   # The runner keeps the orphaned child alive (--linger) until the teardown.
-  [ -e "/proc/$kid" ] || fail "child $kid did not outlive its parent"
+  rule_assert C.ECHO_MPSERV.FDS "child $kid did not outlive its parent" assert_exists "/proc/$kid"
   [ -z "$(listen_inode "$SERVER_PORT")" ] ||
     fail "C.ECHO_MPSERV.FDS: port $SERVER_PORT is still listening after the parent died while child $kid serves: the child kept the listening socket"
   exec {held}<&-

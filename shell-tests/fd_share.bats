@@ -35,7 +35,7 @@ setup() {
     run_prog --tag "run$i" fd_share
     expect_status C.FD_SHARE.EXIT 0
     expect_no_orphans C.FD_SHARE.EXIT
-    [ ! -s "$ERR" ] || fail "C.FD_SHARE.EXIT: stderr is not empty: $(cat "$ERR")"
+    rule_assert C.FD_SHARE.EXIT "a successful run wrote on stderr" assert_file_empty "$ERR"
   done
 }
 

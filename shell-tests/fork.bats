@@ -49,7 +49,7 @@ FORK_LINES=('Child Proc: [13, 27]' 'Parent Proc: [9, 23]')
 @test "C.ALL.EXIT: fork completes with status 0 and nothing on stderr" {
   run_prog fork
   expect_status C.ALL.EXIT 0
-  [ ! -s "$ERR" ] || fail "C.ALL.EXIT: a successful run wrote on stderr: $(cat "$ERR")"
+  rule_assert C.ALL.EXIT "a successful run wrote on stderr" assert_file_empty "$ERR"
 }
 
 @test "C.ALL.LINES: fork's lines differ from the contract's at most by trailing blanks" {

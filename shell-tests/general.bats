@@ -29,7 +29,7 @@ $bad"
 }
 
 @test "C.ALL.NAMES: the implementation has the eleven programs (a missing one has its checks skipped)" {
-  [ -d "$PROCSIG_IMPL" ] || fail "C.ALL.NAMES: PROCSIG_IMPL '$PROCSIG_IMPL' is not a directory"
+  rule_assert C.ALL.NAMES "PROCSIG_IMPL '$PROCSIG_IMPL' is not a directory" assert_dir_exists "$PROCSIG_IMPL"
   local name present=() absent=()
   for name in "${NAMES[@]}"; do
     if [ -f "$PROCSIG_IMPL/$name" ] && [ -x "$PROCSIG_IMPL/$name" ]; then present+=("$name"); else absent+=("$name"); fi

@@ -66,7 +66,8 @@ $(cat -A "$file")"
   while read -r _ kid what; do
     [ -n "$what" ] && code[$kid]=$what
   done <"$report"
-  local held="wait was held writing 'Child PID: $PID2'; /proc showed: $(paste -sd ';' "$report")"
+  local held
+  held="wait was held writing 'Child PID: $PID2'; /proc showed: $(paste -sd ';' "$report")"
   [ -n "${code[$PID1]:-}" ] && [ -n "${code[$PID2]:-}" ] ||
     fail "C.WAIT.STATUS: children $PID1 and $PID2 were not both unreaped children of wait while it printed their PIDs ($held)"
   [ "${code[$PID1]}" = 3 ] ||

@@ -30,6 +30,8 @@ common_setup() {
   declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=()
   SERVER_BG_OPTS=()
   T=$BATS_TEST_TMPDIR
+  # bats-file's reports name temporary files from the run's folder on.
+  BATSLIB_FILE_PATH_REM=${BATS_RUN_TMPDIR:-} BATSLIB_FILE_PATH_ADD='<tmp>'
 }
 
 common_teardown() {
@@ -41,6 +43,17 @@ common_teardown() {
 
 setup() { common_setup; }
 teardown() { common_teardown; }
+
+# rule_assert RULE WHY ASSERTION [ARG...]: runs a bats-assert or bats-file
+# assertion. On failure one line "RULE: WHY" comes first, the line ci/report
+# and ci/selfcheck take as the test's message, then the assertion's report.
+rule_assert() {
+  local rule=$1 why=$2 report
+  shift 2
+  report=$("$@" 2>&1) && return 0
+  fail "$rule: $why
+${report#$'\n'}"
+}
 
 # require_program NAME: skips the test when the implementation lacks NAME.
 require_program() {
@@ -454,10 +467,16 @@ socat_echo() {
   [ "$SOCAT_STATUS" != 124 ] || touch "$marker"
 }
 
-# expect_same RULE EXPECTED GOT WHAT: byte-identical files.
+# expect_same RULE EXPECTED GOT WHAT: byte-identical files (bats-file's
+# assert_files_equal, which compares with cmp), else the rule, the sizes and
+# the first difference, then bats-file's report.
 expect_same() {
-  cmp -s "$2" "$3" && return 0
-  fail "$1: $4: $(stat -c %s "$3") bytes came back for $(stat -c %s "$2") sent; $(cmp "$2" "$3" 2>&1 | head -n 1)"
+  local report
+  report=$(assert_files_equal "$2" "$3" 2>&1) && return 0
+  local first
+  first=$(cmp "$2" "$3" 2>&1 | sed -n '1{s/^.* differ: /first difference at /;s/^cmp: EOF on .* after /the shorter ends after /;p}')
+  fail "$1: $4: $(stat -c %s "$3") bytes came back for $(stat -c %s "$2") sent; $first
+${report#$'\n'}"
 }
 
 # ------------------------------------------------------------ shared runs
@@ -475,7 +494,7 @@ shared_run() {
 # load_run TAG: the results of a shared_run, as run_prog sets them.
 load_run() {
   OUT=$BATS_FILE_TMPDIR/$1.out ERR=$BATS_FILE_TMPDIR/$1.err EV=$BATS_FILE_TMPDIR/$1.ev
-  [ -f "$EV" ] || { fail "the shared run '$1' did not happen (see setup_file)"; return 1; }
+  rule_assert "shared run '$1'" "it did not happen (see setup_file)" assert_file_exists "$EV" || return 1
   read_events "$EV"
 }
 
