@@ -1,6 +1,7 @@
 #include "scoped_signal.h"
 
 #include <pthread.h>
+#include <unistd.h>  // alarm(): libstdc++ 10 does not pull it in
 
 #include <cerrno>
 
