@@ -1,7 +1,8 @@
 # Shared by the ci/ scripts: messages, the tools folder, and where bats and
 # its helper libraries are found. Sourced, never run.
 
-# Where ci/setup puts tools a distribution lacks (a recent bats-core from npm).
+# Where ci/setup puts tools a distribution lacks (a recent bats-core from npm,
+# Debian's bats-file).
 # Outside the source tree so that a fresh clone reuses it.
 : "${PROCSIG_TOOLS:=${XDG_CACHE_HOME:-$HOME/.cache}/procsig/tools}"
 export PROCSIG_TOOLS
@@ -18,10 +19,11 @@ bats_bin() {
   fi
 }
 
-# The folder holding bats-support, bats-assert and bats-file.
+# The folder holding bats-support, bats-assert and bats-file. ci/setup's
+# fallback links npm's two and Debian's bats-file into $PROCSIG_TOOLS/bats-lib.
 bats_lib_dir() {
   local d
-  for d in "$PROCSIG_TOOLS/node_modules" /usr/lib/bats /usr/lib /usr/local/lib/bats /usr/share/bats; do
+  for d in "$PROCSIG_TOOLS/bats-lib" "$PROCSIG_TOOLS/node_modules" /usr/lib/bats /usr/lib /usr/local/lib/bats /usr/share/bats; do
     if [ -f "$d/bats-support/load.bash" ] && [ -f "$d/bats-assert/load.bash" ] &&
        [ -f "$d/bats-file/load.bash" ]; then
       echo "$d"; return 0
