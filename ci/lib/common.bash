@@ -10,10 +10,12 @@ export PROCSIG_TOOLS
 info() { printf '%s\n' "$*" >&2; }
 die() { local status=$1; shift; printf '%s: %s\n' "${0##*/}" "$*" >&2; exit "$status"; }
 
-# The bats executable to use: the npm one when ci/setup brought it.
+# The bats executable to use: the npm one when ci/setup brought it. Named
+# by its place in the package: recent npm links no node_modules/.bin/bats
+# (bats declares it through "directories", which npm 11 ignores).
 bats_bin() {
-  if [ -x "$PROCSIG_TOOLS/node_modules/.bin/bats" ]; then
-    echo "$PROCSIG_TOOLS/node_modules/.bin/bats"
+  if [ -x "$PROCSIG_TOOLS/node_modules/bats/bin/bats" ]; then
+    echo "$PROCSIG_TOOLS/node_modules/bats/bin/bats"
   else
     command -v bats
   fi
