@@ -222,13 +222,14 @@ $BG_ORPHANS"
 @test "C.ECHO_MPSERV.STOP: SIGTERM with a client connected: exit 0, no process left" { stop_case TERM; }
 @test "C.ECHO_MPSERV.STOP: SIGINT with a client connected: exit 0, no process left" { stop_case INT; }
 
-@test "C.ECHO_MPSERV.IN_USE: a second server on the same port gives 'Address already in use' and status 3" {
+@test "C.ECHO_MPSERV.IN_USE: a second server on the same port gives strerror(EADDRINUSE) ('Address already in use') and status 3" {
   start_server
   run_prog --deadline 5 echo_mpserv "$SERVER_PORT"
   expect_status C.ECHO_MPSERV.IN_USE 3
-  [ "$(wc -l <"$ERR")" -eq 1 ] &&
-    grep -qx "echo_mpserv: cannot listen on 127\.0\.0\.1:$SERVER_PORT: Address already in use" "$ERR" ||
-    fail "C.ECHO_MPSERV.IN_USE: expected one line 'echo_mpserv: cannot listen on 127.0.0.1:$SERVER_PORT: Address already in use'
+  local want
+  want="echo_mpserv: cannot listen on 127.0.0.1:$SERVER_PORT: $(strerror EADDRINUSE)"
+  [ "$(wc -l <"$ERR")" -eq 1 ] && grep -qxF -- "$want" "$ERR" ||
+    fail "C.ECHO_MPSERV.IN_USE: expected one line '$want'
 $(describe_run)"
 }
 

@@ -205,6 +205,16 @@ expect_no_orphans() {
 $ORPHANS"
 }
 
+# strerror NAME: the platform's text for the errno NAME (EADDRINUSE is
+# "Address already in use" with glibc, "Address in use" with musl). Python's
+# os.strerror asks the C library the programs use.
+strerror() {
+  "${PY[@]}" -c 'import errno, os, sys; print(os.strerror(getattr(errno, sys.argv[1])))' "$1"
+}
+
+# ere_quote TEXT: an extended regular expression that matches TEXT only.
+ere_quote() { printf '%s\n' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g'; }
+
 # --------------------------------------------------------------- lines
 
 # norm FILE: the file's lines with trailing blanks removed (C.ALL.LINES).
@@ -417,7 +427,7 @@ start_server() {
     fi
     local first="$EVENT $EVENT_ARG"
     finish_bg srv 5 || return 1
-    [ "$first" = "exit 3" ] && grep -q 'in use' "$T/srv.err" && continue
+    [ "$first" = "exit 3" ] && grep -qF "$(strerror EADDRINUSE)" "$T/srv.err" && continue
     fail "echo_mpserv $PORT $* did not start listening: $first
 $(cat "$T/srv.err")"
     return 1
