@@ -3,6 +3,7 @@
 # implementation directory holds the programs the contract names.
 
 load helpers/common
+load_lib bats-assert
 
 CONTRACT=$BATS_TEST_DIRNAME/../docs/contract.md
 NAMES=(fork zombie wait waitpid signal sigaction remove_zombie echo_mpserv echo_mpclient echo_client fd_share)

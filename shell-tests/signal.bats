@@ -10,6 +10,10 @@ SIGNAL_LINES=('wait...' 'Time out!' 'wait...' 'Time out!' 'wait...' 'Time out!')
 setup_file() {
   shared_run signal pipe --scale "$SCALE"
   shared_run signal file --scale "$SCALE" --to file
+  # signal on a terminal at scale 0.25 (alarms of 0.5 s), Ctrl+C typed
+  # after the first 'wait...', for C.SIGNAL.CTRL_C and C.SIGNAL.SAFE.
+  [ ! -x "$(prog signal)" ] || shared_command ctrl_c env PROCSIG_TIME_SCALE=0.25 \
+    "${PY[@]}" "$HELPERS/pty_run.py" --deadline 20 --ctrl-c-after 'wait...' -- "$(prog signal)"
 }
 
 setup() {
@@ -41,20 +45,17 @@ $(describe_run)"
   expect_lines C.SIGNAL.LINES "$OUT" "${SIGNAL_LINES[@]}"
 }
 
-# ctrl_c_run: signal on a terminal at scale 0.25, Ctrl+C typed after the
-# first 'wait...'; sets status and PTY_OUT.
+# ctrl_c_run: the run with Ctrl+C (see setup_file); sets status and PTY_OUT.
 ctrl_c_run() {
-  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PY[@]}" "$HELPERS/pty_run.py" \
-    --deadline 20 --ctrl-c-after 'wait...' -- "$(prog signal)"
-  PTY_OUT=$T/pty.out
-  printf '%s\n' "$output" >"$PTY_OUT"
+  load_command ctrl_c || return 1
+  PTY_OUT=$OUT
 }
 
 @test "C.SIGNAL.CTRL_C: a real Ctrl+C prints 'CTRL+C pressed' and the program goes on to its next 'wait...'" {
   ctrl_c_run
   [ "$status" -ne 130 ] || fail "C.SIGNAL.CTRL_C: Ctrl+C terminated signal (status 130): no SIGINT handler?
 $(cat -A "$PTY_OUT")"
-  [ "$status" -eq 0 ] || fail "C.SIGNAL.CTRL_C: status $status: $stderr"
+  [ "$status" -eq 0 ] || fail "C.SIGNAL.CTRL_C: status $status: $(cat "$ERR")"
   [ "$(count_matching "$PTY_OUT" '^CTRL\+C pressed$')" -eq 1 ] ||
     fail "C.SIGNAL.CTRL_C: expected one 'CTRL+C pressed' after Ctrl+C
 $(cat -A "$PTY_OUT")"

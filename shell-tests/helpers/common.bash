@@ -10,9 +10,26 @@
 # from FIFOs or poll /proc and files against a deadline.
 
 bats_require_minimum_version 1.7.0
-load "$PROCSIG_BATS_LIB/bats-support/load"
-load "$PROCSIG_BATS_LIB/bats-assert/load"
-load "$PROCSIG_BATS_LIB/bats-file/load"
+
+# load_lib NAME: loads the helper library NAME (bats-support, bats-assert,
+# bats-file). Bats loads a file's libraries again for every test, and their
+# load.bash forks dirname once per source file; sourcing those files
+# (src/*.bash, function definitions only) directly costs no process.
+load_lib() {
+  local f
+  if [ -d "$PROCSIG_BATS_LIB/$1/src" ]; then
+    for f in "$PROCSIG_BATS_LIB/$1"/src/*.bash; do
+      # shellcheck disable=SC1090 # the library's own files
+      source "$f"
+    done
+  else
+    load "$PROCSIG_BATS_LIB/$1/load"
+  fi
+}
+# bats-file (with bats-support, which it reports through) for file checks;
+# a file that wants bats-assert loads it too.
+load_lib bats-support
+load_lib bats-file
 
 HELPERS=${BASH_SOURCE[0]%/*}
 # The system's python3 when there is one: a version manager's shim (pyenv)
@@ -491,21 +508,54 @@ ${report#$'\n'}"
 
 # ------------------------------------------------------------ shared runs
 
-# shared_run NAME TAG [run_prog options]: in setup_file, runs NAME once
-# for several tests of the file to judge (see load_run). Does nothing when
-# the program is missing: each test then skips in its setup.
+# shared_run NAME TAG [run_prog options]: in setup_file, starts NAME in the
+# background, one run for several tests of the file to judge (see
+# load_run); the file's other tests go on meanwhile. Does nothing when the
+# program is missing: each test then skips in its setup. run_prog's
+# deadline bounds the run; teardown_file waits for it.
 shared_run() {
   local name=$1 tag=$2
   shift 2
   [ -x "$(prog "$name")" ] || return 0
-  T=$BATS_FILE_TMPDIR run_prog --tag "$tag" "$@" "$name"
+  (
+    T=$BATS_FILE_TMPDIR run_prog --tag "$tag" "$@" "$name"
+    : >"$BATS_FILE_TMPDIR/$tag.ended"
+  ) </dev/null 3>&- &
 }
 
-# load_run TAG: the results of a shared_run, as run_prog sets them.
+# No shared run outlives its file.
+teardown_file() { wait; }
+
+# load_run TAG: the results of a shared_run, as run_prog sets them, once
+# it has ended (run_prog's deadlines are 20 s at most).
 load_run() {
   OUT=$BATS_FILE_TMPDIR/$1.out ERR=$BATS_FILE_TMPDIR/$1.err EV=$BATS_FILE_TMPDIR/$1.ev
-  rule_assert "shared run '$1'" "it did not happen (see setup_file)" assert_file_exists "$EV" || return 1
+  wait_until 30 "the shared run '$1' did not end (see setup_file)" \
+    test -e "$BATS_FILE_TMPDIR/$1.ended" || return 1
   read_events "$EV"
+}
+
+# shared_command TAG COMMAND...: as shared_run, for a run that is more than
+# a program under run_prog (a terminal through pty_run.py, which bounds it
+# itself). load_command judges it.
+shared_command() {
+  local tag=$1 d=$BATS_FILE_TMPDIR
+  shift
+  (
+    status=0
+    "$@" </dev/null >"$d/$tag.out" 2>"$d/$tag.err" || status=$?
+    echo "$status" >"$d/$tag.status"
+    : >"$d/$tag.ended"
+  ) 3>&- &
+}
+
+# load_command TAG: once the shared command has ended, its status, stdout
+# and stderr: status, OUT, ERR.
+load_command() {
+  local d=$BATS_FILE_TMPDIR
+  wait_until 30 "the shared command '$1' did not end (see setup_file)" test -e "$d/$1.ended" || return 1
+  OUT=$d/$1.out ERR=$d/$1.err
+  read -r status <"$d/$1.status"
 }
 
 # expect_lines_any_order RULE FILE LINE...: the same lines, in any order.

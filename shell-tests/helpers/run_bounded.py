@@ -25,7 +25,6 @@ was told to stop (SIGTERM, SIGINT, SIGHUP), 125 on bad usage or when the
 program cannot be started.
 """
 
-import argparse
 import ctypes
 import os
 import signal
@@ -37,18 +36,39 @@ STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 WATCHED = STOP_SIGNALS | {signal.SIGCHLD}
 
 
-def parse_args():
-    p = argparse.ArgumentParser(prog="run_bounded.py")
-    p.add_argument("--deadline", type=float, default=20.0)
-    p.add_argument("--events")
-    p.add_argument("--listen", type=int)
-    p.add_argument("--linger", action="store_true")
-    p.add_argument("command", nargs=argparse.REMAINDER)
-    a = p.parse_args()
-    if a.command and a.command[0] == "--":
-        a.command = a.command[1:]
+class Usage(Exception):
+    pass
+
+
+class Args:
+    deadline, events, listen, linger, command = 20.0, None, None, False, []
+
+
+def parse_args(argv):
+    """The options, by hand: importing argparse would cost a third of this
+    runner's start, and the suite starts it for nearly every program run."""
+    a = Args()
+    i = 0
+    while i < len(argv) and argv[i] != "--":
+        flag = argv[i]
+        if flag == "--linger":
+            a.linger, i = True, i + 1
+            continue
+        if flag not in ("--deadline", "--events", "--listen") or i + 1 >= len(argv):
+            raise Usage(f"unknown option or missing value: {flag}")
+        value, i = argv[i + 1], i + 2
+        try:
+            if flag == "--deadline":
+                a.deadline = float(value)
+            elif flag == "--listen":
+                a.listen = int(value)
+            else:
+                a.events = value
+        except ValueError:
+            raise Usage(f"bad value for {flag}: {value!r}") from None
+    a.command = argv[i + 1:]
     if not a.command:
-        p.error("no program given")
+        raise Usage("no program given")
     return a
 
 
@@ -172,7 +192,11 @@ def kill_session(pid):
 
 
 def main():
-    args = parse_args()
+    try:
+        args = parse_args(sys.argv[1:])
+    except Usage as e:
+        sys.stderr.write(f"run_bounded.py: {e}\n{__doc__.split(chr(10) * 2)[1]}\n")
+        return 125
     events = Events(args.events)
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
