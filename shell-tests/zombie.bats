@@ -41,9 +41,12 @@ $(cat -A "$file")"
   # the parent. Its exit status is C.ZOMBIE.LINES's to judge.
   start_bg z --scale 1 -- zombie
   local parent=${BG_PID[z]} kid
-  wait_until 5 "C.ZOMBIE.IS_ZOMBIE: zombie ($parent) never had a child" \
-    has_children "$parent"
-  kid=$(children_of "$parent" | head -n 1)
+  # The child is the one the parent names: the first process ps shows under
+  # it may be another (a pyenv shim's helper, before the interpreter runs).
+  wait_until 5 "C.ZOMBIE.LINES: zombie ($parent) printed no 'Child Process ID: <pid>'" \
+    log_has "$T/z.out" '^Child Process ID: [0-9]+' 1
+  kid=$(sed -n 's/^Child Process ID: \([0-9]*\)[[:blank:]]*$/\1/p' "$T/z.out")
+  [ -n "$kid" ] || fail "C.ZOMBIE.LINES: 'Child Process ID:' line without a PID: $(cat -A "$T/z.out")"
   # The child ends right after its two lines; give it time to, not the parent.
   wait_until 5 "C.ZOMBIE.IS_ZOMBIE: child $kid of zombie ($parent) neither became a zombie nor went away" \
     eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent"
@@ -57,8 +60,6 @@ $(cat -A "$file")"
   # The observation counts only if the parent was still asleep.
   [ "$(log_count "$T/z.out" '^End parent process')" -eq 0 ] ||
     fail "C.ZOMBIE.IS_ZOMBIE: the parent had already ended its sleep"
-  wait_until 5 "C.ZOMBIE.LINES: no line 'Child Process ID: $kid' naming the child" \
-    grep -q "^Child Process ID: $kid[[:blank:]]*\$" "$T/z.out"
 }
 
 @test "C.ZOMBIE.LINES: the child's two lines in order, the parent's ID line, 'End parent process' last" {
