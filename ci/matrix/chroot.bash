@@ -93,5 +93,5 @@ chroot_run() {
   [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && vars+=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
   while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
   [ $# -gt 0 ] && shift
-  "$matrix_dir/reaper" chroot "$root" /usr/bin/env -i "${vars[@]}" "$@"
+  "$matrix_dir/../lib/reaper" chroot "$root" /usr/bin/env -i "${vars[@]}" "$@"
 }

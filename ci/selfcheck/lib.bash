@@ -18,11 +18,11 @@ SOURCE_ROOT=$(cd "$SELFCHECK_DIR/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../lib/common.bash
 source "$SOURCE_ROOT/ci/lib/common.bash"
 
-# run_reaped "$@": re-runs the calling script under reaper.py (once), so
+# run_reaped "$@": re-runs the calling script under ci/lib/reaper (once), so
 # that nothing it starts can outlive it, whatever a defect orphans.
 run_reaped() {
   [ -n "${SELFCHECK_REAPED:-}" ] && return 0
-  SELFCHECK_REAPED=1 exec python3 "$SELFCHECK_DIR/reaper.py" "$0" "$@"
+  SELFCHECK_REAPED=1 exec python3 "$SOURCE_ROOT/ci/lib/reaper" "$0" "$@"
 }
 
 # ------------------------------------------------------------------ results
