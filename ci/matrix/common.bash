@@ -12,7 +12,8 @@ repo_root=$(cd "$matrix_dir/../.." && pwd)
 
 # The Debian archive the host's apt already uses (the only one reachable on
 # some machines): PROCSIG_DEBIAN_MIRROR, else the first ".../debian" URI in
-# the apt sources, else deb.debian.org.
+# the apt sources. No archive is named here: a host without one in its apt
+# sources must say which with PROCSIG_DEBIAN_MIRROR.
 debian_mirror() {
   if [ -n "${PROCSIG_DEBIAN_MIRROR:-}" ]; then
     echo "${PROCSIG_DEBIAN_MIRROR%/}"
@@ -24,7 +25,8 @@ debian_mirror() {
         grep -v '^[[:space:]]*#' |
         grep -oE '(https?|file)://[^[:space:]]*/debian/?([[:space:]]|$)' |
         head -n 1 | tr -d '[:space:]')
-  uri=${uri:-http://deb.debian.org/debian}
+  [ -n "$uri" ] ||
+    die 2 "no Debian archive in the apt sources: set PROCSIG_DEBIAN_MIRROR to one (a URL ending in /debian)"
   echo "${uri%/}"
 }
 
