@@ -67,8 +67,11 @@ int read_routine(int sock) {
       procsig::report_errno("reading from the server", from_server.error());
       return procsig::kExitRuntime;
     }
-    std::fputs("Message from server: ", stdout);
-    std::fwrite(line.data(), 1, line.size(), stdout);
+    if (std::fputs("Message from server: ", stdout) == EOF ||
+        std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+      procsig::report_errno("writing to stdout", errno);
+      return procsig::kExitRuntime;
+    }
   }
 }
 

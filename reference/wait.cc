@@ -19,7 +19,9 @@
 namespace {
 
 pid_t fork_or_die() {
-  std::fflush(stdout);
+  if (std::fflush(stdout) == EOF) {  // a line left in the buffer would be printed twice
+    procsig::die_errno(procsig::kExitRuntime, "writing to stdout", errno);
+  }
   const pid_t pid = fork();
   if (pid < 0) {
     procsig::die_errno(procsig::kExitRuntime, "fork", errno);
