@@ -128,7 +128,7 @@ TEST(LeakCheck, FailsOnLeftDescriptor) {
 TEST(LeakCheck, FailsOnChangedDisposition) {
   LeakCheck check;
   check.Start();
-  ::signal(SIGUSR2, SIG_IGN);
+  ASSERT_NE(::signal(SIGUSR2, SIG_IGN), SIG_ERR);
   EXPECT_NONFATAL_FAILURE(check.Finish(), "changed signal dispositions");
   struct sigaction now {};
   ASSERT_EQ(::sigaction(SIGUSR2, nullptr, &now), 0);
@@ -152,8 +152,8 @@ TEST(Expectations, RejectUnknownTargetAndBadLines) {
   EXPECT_EQ(*ExpectedFailureReason("FORK.A"), "known bug");
   EXPECT_EQ(ExpectedFailureReason("FORK.B"), nullptr);
   EXPECT_FALSE(LoadExpectations(dir, ""));  // back to no target
-  std::remove(path.c_str());
-  ::rmdir(dir);
+  EXPECT_EQ(std::remove(path.c_str()), 0);
+  EXPECT_EQ(::rmdir(dir), 0);
 }
 
 }  // namespace
