@@ -1,10 +1,14 @@
 #include "process_helpers.h"
 
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+
+#include "proc.h"
 
 namespace procsig::test {
 
@@ -97,5 +101,25 @@ ExecArgs::ExecArgs(std::string path, std::vector<std::string> args)
 }
 
 void ExecArgs::Exec() const { ::execv(path_.c_str(), argv_.data()); }
+
+ScopedChild ForkHeldChild(Checkpoint& release, int code) {
+  return ForkChild([&release, code] { return release.Wait() ? code : 99; });
+}
+
+ScopedChild ForkZombie(int code) {
+  auto child = ForkChild([code] { return code; });
+  if (child && !WaitForProcState(child.pid(), 'Z')) {
+    ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
+    child.KillAndReap();
+  }
+  return child;
+}
+
+ScopedChild ForkStoppingChild(Checkpoint& release) {
+  return ForkChild([&release] {
+    (void)::raise(SIGSTOP);
+    return release.Wait() ? 0 : 99;
+  });
+}
 
 }  // namespace procsig::test

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint.h"
+#include "child.h"
 #include "deadline.h"
 
 namespace procsig::test {
@@ -28,6 +30,17 @@ bool ReadExact(int fd, void* buf, size_t len, Deadline deadline = DeadlineIn());
 // Reads until end of file or the deadline; sets *complete to whether end of
 // file was reached.
 std::string ReadUntilEof(int fd, bool* complete, Deadline deadline = DeadlineIn());
+
+// A child that exits with `code` once released through `release` (99 if
+// the release never comes).
+ScopedChild ForkHeldChild(Checkpoint& release, int code);
+
+// A child that exits with `code` at once; returns once it is a zombie, or
+// an invalid ScopedChild after recording a failure.
+ScopedChild ForkZombie(int code);
+
+// A child that stops itself with SIGSTOP, then exits 0 once released.
+ScopedChild ForkStoppingChild(Checkpoint& release);
 
 // argv for execv built before fork(): the child only calls Exec().
 class ExecArgs {

@@ -25,11 +25,6 @@
 namespace procsig::test {
 namespace {
 
-// A child that exits with `code` once released through `release`.
-ScopedChild ForkHeldChild(Checkpoint& release, int code) {
-  return ForkChild([&release, code] { return release.Wait() ? code : 99; });
-}
-
 PROCSIG_TEST(Wait, BlocksUntilChildEnds, "WAIT.BLOCKS_UNTIL_CHILD_ENDS", "XSH wait",
              "wait() does not return while the only child is running, and returns its process ID "
              "once it ends") {

@@ -12,31 +12,12 @@
 #include "checkpoint.h"
 #include "child.h"
 #include "proc.h"
+#include "process_helpers.h"
 #include "syscall_matchers.h"
 #include "wait_status.h"
 
 namespace procsig::test {
 namespace {
-
-ScopedChild ForkHeldChild(Checkpoint& release, int code) {
-  return ForkChild([&release, code] { return release.Wait() ? code : 99; });
-}
-
-ScopedChild ForkZombie(int code) {
-  auto child = ForkChild([code] { return code; });
-  if (child && !WaitForProcState(child.pid(), 'Z')) {
-    ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
-    child.KillAndReap();
-  }
-  return child;
-}
-
-ScopedChild ForkStoppingChild(Checkpoint& release) {
-  return ForkChild([&release] {
-    (void)::raise(SIGSTOP);
-    return release.Wait() ? 0 : 99;
-  });
-}
 
 // A siginfo_t filled with garbage, so fields the call must set are seen to
 // be set.

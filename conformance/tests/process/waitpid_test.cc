@@ -12,25 +12,12 @@
 #include "checkpoint.h"
 #include "child.h"
 #include "proc.h"
+#include "process_helpers.h"
 #include "syscall_matchers.h"
 #include "wait_status.h"
 
 namespace procsig::test {
 namespace {
-
-ScopedChild ForkHeldChild(Checkpoint& release, int code) {
-  return ForkChild([&release, code] { return release.Wait() ? code : 99; });
-}
-
-// A child that exits with `code` at once; returns once it is a zombie.
-ScopedChild ForkZombie(int code) {
-  auto child = ForkChild([code] { return code; });
-  if (child && !WaitForProcState(child.pid(), 'Z')) {
-    ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
-    child.KillAndReap();
-  }
-  return child;
-}
 
 // A zombie in a process group of its own (it calls setpgid(0, 0) first and
 // exits with `code` only if that worked, 98 otherwise).
@@ -41,14 +28,6 @@ ScopedChild ForkZombieInOwnGroup(int code) {
     child.KillAndReap();
   }
   return child;
-}
-
-// A child that stops itself, and once continued exits with 0 when released.
-ScopedChild ForkStoppingChild(Checkpoint& release) {
-  return ForkChild([&release] {
-    (void)::raise(SIGSTOP);
-    return release.Wait() ? 0 : 99;
-  });
 }
 
 PROCSIG_TEST(Waitpid, WnohangZeroWhileRunning, "WAITPID.WNOHANG_RUNNING", "XSH waitpid",

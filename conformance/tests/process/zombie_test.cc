@@ -18,17 +18,6 @@
 namespace procsig::test {
 namespace {
 
-// Forks a child that exits with `code` and waits until it is a zombie.
-// Returns an invalid ScopedChild (after recording a failure) otherwise.
-ScopedChild ForkZombie(int code) {
-  auto child = ForkChild([code] { return code; });
-  if (child && !WaitForProcState(child.pid(), 'Z')) {
-    ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
-    child.KillAndReap();
-  }
-  return child;
-}
-
 PROCSIG_TEST(Zombie, EndedChildIsZombie, "ZOMBIE.STATE_Z", "XSH _Exit",
              "a child that has terminated but has not been waited for remains as a zombie "
              "process (state Z)") {
