@@ -11,19 +11,17 @@
 
 namespace procsig::test {
 
-namespace {
-
-std::string ProcPath(pid_t pid, const char* leaf) {
-  return "/proc/" + std::to_string(pid) + "/" + leaf;
-}
-
-// Short pause between polls of /proc. This is not synchronisation: callers
-// loop until the state holds or their deadline passes.
 void PollPause() {
   struct timespec ts {
     0, 2L * 1000 * 1000
   };
   ::nanosleep(&ts, nullptr);
+}
+
+namespace {
+
+std::string ProcPath(pid_t pid, const char* leaf) {
+  return "/proc/" + std::to_string(pid) + "/" + leaf;
 }
 
 std::uint64_t ParseHexMask(const std::string& text) {

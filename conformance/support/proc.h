@@ -39,6 +39,11 @@ std::optional<ProcSignals> ReadProcStatus(pid_t pid);
 // The bit for signal sig in a ProcSignals mask.
 constexpr std::uint64_t SignalBit(int sig) { return std::uint64_t{1} << (sig - 1); }
 
+// Child-safe. The short pause between two polls of /proc. Not a way to
+// synchronise: callers loop until what they wait for holds or their
+// deadline passes.
+void PollPause();
+
 // Polls /proc/PID/stat until the process is in `state`. Returns false if the
 // deadline passes first or the process disappears.
 bool WaitForProcState(pid_t pid, char state, Deadline deadline = DeadlineIn());

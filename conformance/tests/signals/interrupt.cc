@@ -2,10 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+
+#include "proc.h"
 
 namespace procsig::test::signals {
 
@@ -85,9 +86,7 @@ bool WaitUntilSleeping(pid_t pid, Deadline deadline) {
     if (state == '\0' || MillisecondsLeft(deadline) == 0) {
       return false;
     }
-    // Pause between polls of /proc; the deadline, not this, bounds the wait.
-    const struct timespec pause = {0, 500L * 1000};
-    ::nanosleep(&pause, nullptr);
+    PollPause();  // the deadline, not this, bounds the wait
   }
 }
 

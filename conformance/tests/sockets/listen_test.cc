@@ -3,7 +3,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -216,8 +215,7 @@ std::uint16_t PortInTimeWait(bool reuseaddr) {
       ADD_FAILURE() << "port " << port << " never showed TIME_WAIT in /proc/net/tcp";
       return 0;
     }
-    const struct timespec pause = {0, 1000L * 1000};  // between polls of /proc
-    ::nanosleep(&pause, nullptr);
+    PollPause();
   }
   return port;
 }
