@@ -1,6 +1,10 @@
 """The rows a report has even when nothing ran them: the contract's rule IDs
 (from docs/contract.md) and the conformance assertions (from
-conformance/tools/gen_assertions.py --json)."""
+conformance/tools/gen_assertions.py --json).
+
+A contract rule belongs to the e2e suite unless its section says
+"The rules from `<ID>` on are checked by the `<suite>` suite": then that
+rule and the rest of the section's rules belong to <suite>."""
 
 import json
 import os
@@ -16,6 +20,8 @@ _RULE = re.compile(r"^\|\s*`(C\.[A-Z0-9_]+\.[A-Z0-9_]+)`\s*\|(.*)\|\s*$")
 # A continuation row (an empty ID cell), as C.FD_SHARE.LINES uses.
 _MORE = re.compile(r"^\|\s*\|(.*)\|\s*$")
 _HEADING = re.compile(r"^#{2,}\s+(.*)$")
+# The sentence that hands a section's later rules to another suite.
+_HANDOVER = re.compile(r"rules from `(C\.[A-Z0-9_]+\.[A-Z0-9_]+)` on are checked by the `([a-z0-9_-]+)` suite")
 
 
 def _program(heading):
@@ -30,15 +36,18 @@ def contract_rules(path):
             lines = f.read().splitlines()
     except OSError as e:
         raise InputError(path, e.strerror or str(e))
-    rows, section = [], ""
+    # The sentence may wrap over lines: look for it in the text as one line.
+    handover = dict(_HANDOVER.findall(" ".join(" ".join(lines).split())))
+    rows, section, suite = [], "", "e2e"
     for line in lines:
         h = _HEADING.match(line)
         if h:
-            section = _program(h.group(1))
+            section, suite = _program(h.group(1)), "e2e"
             continue
         m = _RULE.match(line)
         if m:
-            rows.append({"id": m.group(1), "suite": "e2e", "clause": f"contract: {section}",
+            suite = handover.get(m.group(1), suite)
+            rows.append({"id": m.group(1), "suite": suite, "clause": f"contract: {section}",
                          "description": m.group(2).strip()})
             continue
         more = _MORE.match(line)

@@ -33,7 +33,7 @@ def _parser():
     b.add_argument("--out", required=True, help="folder for report.json, report.md, index.html")
     b.add_argument("--name", default="", help="the run's name (default: the implementation's)")
     b.add_argument("--impl", default="", help="the implementation tested (its expectations.txt "
-                                              "applies to the e2e rows)")
+                                              "applies to the e2e and stress rows)")
     b.add_argument("--target", default="", help="the platform expectations target used")
     b.add_argument("--wrapper", default="", help="the command the conformance suite ran under")
     b.add_argument("--testlog", action="append", default=[],

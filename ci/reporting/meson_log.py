@@ -9,7 +9,7 @@ from .errors import InputError
 
 # Suites this project registers; the first of them a test belongs to
 # decides how its output is read.
-KNOWN_SUITES = ("conformance", "e2e", "selfcheck", "unit", "harness")
+KNOWN_SUITES = ("conformance", "e2e", "stress", "selfcheck", "unit", "harness")
 BAD_RESULTS = ("FAIL", "ERROR", "TIMEOUT", "INTERRUPT", "UNEXPECTEDPASS")
 
 

@@ -9,7 +9,7 @@ from . import catalogue, gtest_xml, meson_log, tap
 from . import outcomes as O
 
 _RULE_ID = re.compile(r"^(C\.[A-Z0-9_]+\.[A-Z0-9_]+)\s*:")
-_SUITE_ORDER = ("conformance", "e2e", "selfcheck", "unit", "harness")
+_SUITE_ORDER = ("conformance", "e2e", "stress", "selfcheck", "unit", "harness")
 # Folders of a build directory that never hold a suite's results.
 _SKIP_DIRS = {"meson-private", "meson-info", "report"}
 # gtest XML older than the run that should have written it, by more than
@@ -101,7 +101,7 @@ def conformance_results(tests, xml_files):
     return rows
 
 
-# --- e2e and selfcheck: TAP --------------------------------------------------
+# --- e2e, stress and selfcheck: TAP --------------------------------------------------
 
 def _tap_rows(test, suite, id_of):
     """Rows of one TAP test, several tests of one ID folded into one row."""
@@ -127,7 +127,7 @@ def _tap_rows(test, suite, id_of):
 
 
 def _rule_id(description):
-    """An e2e test's contract rule: its row takes the rule's text from
+    """An e2e or stress test's contract rule: its row takes the rule's text from
     docs/contract.md, not the test's name."""
     m = _RULE_ID.match(description)
     return (m.group(1), "") if m else (description, "")
@@ -229,11 +229,12 @@ def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
     if impl:
         expected = catalogue.expectations(os.path.join(impl, "expectations.txt"))
     results = conformance_results(tests, xml_files)
-    e2e = tap_suite_results(tests, "e2e", _rule_id)
-    results += apply_expectations(e2e, expected, os.path.join(impl, "expectations.txt"))
+    for suite in ("e2e", "stress"):
+        rules = tap_suite_results(tests, suite, _rule_id)
+        results += apply_expectations(rules, expected, os.path.join(impl, "expectations.txt"))
     results += tap_suite_results(tests, "selfcheck", _variant_id)
     for t in tests:
-        if t.suite not in ("conformance", "e2e", "selfcheck"):
+        if t.suite not in ("conformance", "e2e", "stress", "selfcheck"):
             results.append(_test_level(t))
 
     if conformance_catalogue is None:

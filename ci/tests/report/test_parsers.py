@@ -19,6 +19,7 @@ class MesonLogTest(unittest.TestCase):
     def test_names_carry_the_suite(self):
         self.assertEqual(meson_log.split_name("procsig:e2e / fork.bats"), ("fork.bats", "e2e"))
         self.assertEqual(meson_log.split_name("procsig:slow+e2e / x"), ("x", "e2e"))
+        self.assertEqual(meson_log.split_name("procsig:stress / stress-load"), ("stress-load", "stress"))
         self.assertEqual(meson_log.split_name("lonely"), ("lonely", ""))
 
     def test_a_suite_field_wins_over_the_name(self):
@@ -144,6 +145,17 @@ class CatalogueTest(unittest.TestCase):
         fd_lines = next(r for r in rules if r["id"] == "C.FD_SHARE.LINES")
         self.assertIn("7 parent: close()", fd_lines["description"])  # continuation rows
         self.assertEqual(fd_lines["clause"], "contract: fd_share")
+
+    def test_a_section_hands_its_later_rules_to_another_suite(self):
+        path = os.path.join(tempfile.mkdtemp(), "contract.md")
+        self.addCleanup(shutil.rmtree, os.path.dirname(path))
+        with open(path, "w") as f:
+            f.write("## srv — `srv`\n\nThe rules from `C.SRV.B` on are checked by the\n`stress` suite.\n\n"
+                    "| ID | Rule |\n|---|---|\n| `C.SRV.A` | a |\n| `C.SRV.B` | b |\n| `C.SRV.C` | c |\n\n"
+                    "## cli — `cli`\n\n| ID | Rule |\n|---|---|\n| `C.CLI.A` | a |\n")
+        suites = {r["id"]: r["suite"] for r in catalogue.contract_rules(path)}
+        self.assertEqual(suites, {"C.SRV.A": "e2e", "C.SRV.B": "stress", "C.SRV.C": "stress",
+                                  "C.CLI.A": "e2e"})
 
     def test_conformance_catalogue(self):
         rows = catalogue.conformance_assertions(fixture("catalogue.json"))

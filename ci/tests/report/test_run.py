@@ -53,7 +53,8 @@ class BuildTest(unittest.TestCase):
         e2e = report["totals"]["e2e"]
         self.assertEqual((e2e[O.PASS], e2e[O.FAIL], e2e[O.SKIP]), (1, 2, 1))
         contract = catalogue.contract_rules(os.path.join(SOURCE_ROOT, "docs", "contract.md"))
-        self.assertEqual(e2e[O.NOT_RUN], len(contract) - 4)
+        e2e_rules = [r for r in contract if r["suite"] == "e2e"]
+        self.assertEqual(e2e[O.NOT_RUN], len(e2e_rules) - 4)
         # In the catalogue but not in the XML.
         self.assertEqual(report["totals"]["conformance"][O.NOT_RUN], 1)
         self.assertIn("FORK.CHILD_HAS_NEW_PID", [r["id"] for r in report["catalogue"]])
@@ -65,6 +66,34 @@ class BuildTest(unittest.TestCase):
         self.assertEqual(got["SELFCHECK.VARIANT.fork-no-flush"], O.PASS)
         self.assertEqual(got["SELFCHECK.VARIANT.echo-no-reap"], O.FAIL)
         self.assertNotIn("selfcheck/variants", got)  # its TAP lines said why it failed
+
+    def test_stress_rows_per_rule(self):
+        report = build(fixture("stress"))
+        rows = {r["id"]: r for r in report["results"]}
+        mass_exit = rows["C.ECHO_MPSERV.MASS_EXIT"]
+        self.assertEqual((mass_exit["suite"], mass_exit["outcome"]), ("stress", O.FAIL))
+        self.assertIn("993 zombie", mass_exit["message"])
+        self.assertTrue(mass_exit["description"].startswith("When 1,000 children end at once"))
+        self.assertEqual(mass_exit["clause"], "contract: echo_mpserv")
+        self.assertEqual((rows["C.ECHO_MPSERV.STEADY"]["suite"],
+                          rows["C.ECHO_MPSERV.STEADY"]["outcome"]), ("stress", O.PASS))
+        self.assertEqual(rows["C.FORK.LINES"]["suite"], "e2e")
+        # The rule's failing TAP line says why: no row for the Meson test itself.
+        self.assertNotIn("stress/stress-mass_exit", rows)
+        stress = report["totals"]["stress"]
+        stress_rules = [r for r in report["catalogue"] if r["suite"] == "stress"]
+        self.assertGreaterEqual(len(stress_rules), 2)
+        self.assertEqual((stress[O.PASS], stress[O.FAIL], stress[O.NOT_RUN]),
+                         (1, 1, len(stress_rules) - 2))
+        self.assertEqual(list(report["totals"])[:3], ["conformance", "e2e", "stress"])
+
+    def test_impl_expectations_apply_to_stress_rows(self):
+        impl = os.path.join(self.tmp, "impl")
+        os.mkdir(impl)
+        with open(os.path.join(impl, "expectations.txt"), "w") as f:
+            f.write("C.ECHO_MPSERV.MASS_EXIT  reaps one child per SIGCHLD\n")
+        rows = {r["id"]: r for r in build(fixture("stress"), impl=impl)["results"]}
+        self.assertEqual(rows["C.ECHO_MPSERV.MASS_EXIT"]["outcome"], O.EXPECTED_FAIL)
 
     def test_impl_expectations_turn_into_expected_fail_and_unexpected_pass(self):
         impl = os.path.join(self.tmp, "impl")
