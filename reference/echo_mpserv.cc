@@ -1,5 +1,5 @@
-// echo_mpserv <port> [<address>]: the chapter's fork-per-connection echo
-// server, corrected:
+// echo_mpserv [--max-children N] [--idle-timeout SECONDS] <port> [<address>]:
+// the chapter's fork-per-connection echo server, corrected:
 // - SIGCHLD, SIGINT and SIGTERM stay blocked except inside ppoll(), whose
 //   mask unblocks them; handlers only set flags and main reaps in a WNOHANG
 //   loop, so no ended child is missed even when many end together
@@ -13,16 +13,24 @@
 //   end of stream, EPIPE or ECONNRESET.
 // - SIGINT/SIGTERM stop accepting, SIGTERM every child and reap them all
 //   (C.ECHO_MPSERV.STOP).
+// - At --max-children the listener is left out of ppoll() until a child is
+//   reaped: a flood waits in the backlog instead of forking without bound
+//   (C.ECHO_MPSERV.MAX_CHILDREN). A failed fork or accept is logged and
+//   survived (C.ECHO_MPSERV.FORK_FAILS, C.ECHO_MPSERV.OUT_OF_FDS).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -48,56 +56,153 @@ void on_stop(int) { g_stop = 1; }
 // even while clients keep arriving.
 constexpr int kAcceptBatch = 64;
 
-// The child's whole life: echo until the client closes, then exit.
-[[noreturn]] void serve_client(int client) {
+constexpr const char* kSynopsis = "[--max-children N] [--idle-timeout SECONDS] <port> [<address>]";
+
+struct Options {
+  long max_children = 1024;
+  std::optional<double> idle_timeout;  // seconds; none: wait forever
+  std::string idle_timeout_text;       // as given, for the log line
+  uint16_t port = 0;
+  std::string address = "127.0.0.1";
+};
+
+// Long options only, before the operands: "-1" stays an operand, so that it
+// is reported as an invalid port (C.ECHO_MPSERV.BAD_PORT).
+Options parse_options(int argc, char* argv[]) {
+  Options options;
+  int i = 1;
+  for (; i < argc && std::strncmp(argv[i], "--", 2) == 0; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
+    if (name != "--max-children" && name != "--idle-timeout") {
+      procsig::check_operand_count(0, 1, 0, kSynopsis);  // prints the usage line, exits 2
+    }
+    std::string value;
+    if (equals != std::string::npos) {
+      value = arg.substr(equals + 1);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      procsig::check_operand_count(0, 1, 0, kSynopsis);
+    }
+    if (name == "--max-children") {
+      const std::optional<long> n = procsig::parse_count(value.c_str(), 1, 1000000);
+      if (!n) {
+        procsig::die(procsig::kExitUsage, "invalid --max-children '" + value + "'",
+                     "must be an integer from 1 to 1000000");
+      }
+      options.max_children = *n;
+    } else {
+      options.idle_timeout = procsig::parse_positive_decimal(value.c_str(), 1e6);
+      options.idle_timeout_text = value;
+      if (!options.idle_timeout) {
+        procsig::die(procsig::kExitUsage, "invalid --idle-timeout '" + value + "'",
+                     "must be a positive decimal number of seconds, at most 1000000");
+      }
+    }
+  }
+  procsig::check_operand_count(argc - i + 1, 1, 2, kSynopsis);
+  options.port = procsig::port_or_die(argv[i]);
+  if (i + 1 < argc) {
+    options.address = argv[i + 1];
+  }
+  return options;
+}
+
+// SO_RCVTIMEO and SO_SNDTIMEO turn a client that neither sends nor takes
+// data into EAGAIN from read() or send(); each call that moves a byte
+// starts the wait anew, so a slow but live client is never cut off.
+void set_idle_timeout(int client, double seconds) {
+  double whole = 0;
+  const double fraction = std::modf(seconds, &whole);
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(whole);
+  tv.tv_usec = static_cast<suseconds_t>(fraction * 1e6);
+  if (tv.tv_sec == 0 && tv.tv_usec == 0) {
+    tv.tv_usec = 1;  // zero would mean "no timeout"
+  }
+  if (setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+      setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) {
+    procsig::die_errno(procsig::kExitRuntime, "setsockopt(SO_RCVTIMEO/SO_SNDTIMEO)", errno);
+  }
+}
+
+// Sends all of `data`; MSG_NOSIGNAL turns a vanished client into EPIPE
+// instead of a SIGPIPE. Returns 0 or an errno value (EAGAIN: idle timeout).
+int send_fully(int client, const char* data, size_t len) {
+  while (len > 0) {
+    const ssize_t n = send(client, data, len, MSG_NOSIGNAL);
+    if (n > 0) {
+      data += n;
+      len -= static_cast<size_t>(n);
+    } else if (n < 0 && errno != EINTR) {
+      return errno;
+    }
+  }
+  return 0;
+}
+
+// The child's whole life: echo until the client closes, then exit. The
+// buffer is static so that fork() copies no stack of that size, and is the
+// one page-set a child dirties (its cost in private memory).
+[[noreturn]] void serve_client(int client, const Options& options) {
   // Linux does not pass O_NONBLOCK from the listening socket to accepted
   // ones, but POSIX leaves it open.
   const int flags = fcntl(client, F_GETFL);
-  if (flags >= 0) {
+  if (flags >= 0 && (flags & O_NONBLOCK) != 0) {
     fcntl(client, F_SETFL, flags & ~O_NONBLOCK);
   }
+  if (options.idle_timeout) {
+    set_idle_timeout(client, *options.idle_timeout);
+  }
   static char buffer[64 * 1024];
-  int status = procsig::kExitOk;
+  bool client_left = false;
+  int error = 0;
   for (;;) {
     const ssize_t n = procsig::read_retry(client, buffer, sizeof buffer);
-    if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+    if (n == 0) {
+      client_left = true;
       break;
     }
-    if (n < 0) {
-      procsig::report_errno("reading from a client", errno);
-      status = procsig::kExitRuntime;
-      break;
-    }
-    const int err = procsig::send_all(client, buffer, static_cast<size_t>(n), MSG_NOSIGNAL);
-    if (err == EPIPE || err == ECONNRESET) {
-      break;
-    }
-    if (err != 0) {
-      procsig::report_errno("writing to a client", err);
-      status = procsig::kExitRuntime;
+    error = n < 0 ? errno : send_fully(client, buffer, static_cast<size_t>(n));
+    if (error != 0) {
+      client_left = error == EPIPE || error == ECONNRESET;
       break;
     }
   }
   close(client);
-  if (status == procsig::kExitOk) {
+  if (client_left) {
     std::puts("client disconnected...");
+    std::exit(procsig::kExitOk);
   }
-  std::exit(status);
+  if (error == EAGAIN || error == EWOULDBLOCK) {
+    procsig::report("closing a client", "idle for " + options.idle_timeout_text + " s");
+    std::exit(procsig::kExitOk);
+  }
+  procsig::report_errno("echoing to a client", error);
+  std::exit(procsig::kExitRuntime);
 }
 
 class Server {
  public:
   // `wait_mask` is the mask ppoll() waits with; children run with it too,
   // so that SIGTERM reaches them even if our caller had it blocked.
-  Server(procsig::UniqueFd listener, const sigset_t& wait_mask)
-      : listener_(std::move(listener)), wait_mask_(wait_mask) {}
+  Server(procsig::UniqueFd listener, const sigset_t& wait_mask, Options options)
+      : listener_(std::move(listener)), wait_mask_(wait_mask), options_(std::move(options)) {}
 
   void run() {
     while (g_stop == 0) {
       // After a resource error (EMFILE, ENOBUFS...) the pending connection
       // keeps the socket readable; leave it out for a moment instead of
-      // spinning on the same error.
-      pollfd p{backoff_ ? -1 : listener_.get(), POLLIN, 0};
+      // spinning on the same error. At the bound, leave it out until a
+      // child ends (SIGCHLD interrupts ppoll).
+      const bool full = at_bound();
+      pollfd p{backoff_ || full ? -1 : listener_.get(), POLLIN, 0};
       const timespec backoff_time{0, 100L * 1000 * 1000};
       const int n = ppoll(&p, 1, backoff_ ? &backoff_time : nullptr, &wait_mask_);
       backoff_ = false;
@@ -118,8 +223,20 @@ class Server {
   }
 
  private:
+  // Logs once each time the bound is reached, not once per wakeup.
+  bool at_bound() {
+    const bool full = static_cast<long>(children_.size()) >= options_.max_children;
+    if (full && !bound_logged_) {
+      procsig::report("not accepting",
+                      std::to_string(children_.size()) + " children, the --max-children bound");
+    }
+    bound_logged_ = full;
+    return full;
+  }
+
   void accept_batch() {
-    for (int i = 0; i < kAcceptBatch; i++) {
+    for (int i = 0; i < kAcceptBatch && static_cast<long>(children_.size()) < options_.max_children;
+         i++) {
       procsig::UniqueFd client(accept(listener_.get(), nullptr, nullptr));
       if (!client) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -133,7 +250,6 @@ class Server {
         return;
       }
       std::puts("new client connected...");
-      (void)std::fflush(stdout);
       const pid_t pid = fork();
       if (pid < 0) {
         procsig::report_errno("cannot fork for a new client", errno);
@@ -145,7 +261,7 @@ class Server {
         procsig::restore_default(SIGTERM);
         sigprocmask(SIG_SETMASK, &wait_mask_, nullptr);
         listener_.reset();
-        serve_client(client.release());
+        serve_client(client.release(), options_);
       }
       children_.insert(pid);
     }  // the parent's copy of `client` closes at the end of each iteration
@@ -174,8 +290,10 @@ class Server {
 
   procsig::UniqueFd listener_;
   sigset_t wait_mask_;
+  Options options_;
   std::set<pid_t> children_;
   bool backoff_ = false;
+  bool bound_logged_ = false;
 };
 
 }  // namespace
@@ -183,12 +301,10 @@ class Server {
 int main(int argc, char* argv[]) {
   procsig::set_program_name("echo_mpserv");
   (void)procsig::load_time_scale();
-  procsig::check_operand_count(argc, 1, 2, "<port> [<address>]");
-  const uint16_t port = procsig::port_or_die(argv[1]);
-  const std::string address = argc > 2 ? argv[2] : "127.0.0.1";
+  Options options = parse_options(argc, argv);
   procsig::make_stdout_line_buffered();
 
-  procsig::UniqueFd listener = procsig::listen_tcp(address, port);
+  procsig::UniqueFd listener = procsig::listen_tcp(options.address, options.port);
   const int flags = fcntl(listener.get(), F_GETFL);
   if (flags < 0 || fcntl(listener.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
     procsig::die_errno(procsig::kExitRuntime, "fcntl(O_NONBLOCK)", errno);
@@ -199,7 +315,7 @@ int main(int argc, char* argv[]) {
   procsig::install_handler(SIGINT, on_stop);
   procsig::install_handler(SIGTERM, on_stop);
 
-  Server server(std::move(listener), wait_mask);
+  Server server(std::move(listener), wait_mask, std::move(options));
   server.run();
   return 0;
 }

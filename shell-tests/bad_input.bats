@@ -60,6 +60,32 @@ BAD_PORTS=(0 65536 99999999999999999999 -1 abc 80x '' 0x50)
   done
 }
 
+@test "C.ECHO_MPSERV.BAD_OPTION: a bad option value gives 'invalid <option>' and status 2" {
+  require_program echo_mpserv
+  local v
+  for v in 0 -3 abc 1000001 1.5 ''; do
+    run_quick echo_mpserv --max-children "$v" 9
+    expect_status C.ECHO_MPSERV.BAD_OPTION 2 "--max-children '$v'"
+    expect_one_line C.ECHO_MPSERV.BAD_OPTION "^echo_mpserv: invalid --max-children '$v': "
+  done
+  for v in 0 0.0 -1 abc 1e3 inf ''; do
+    run_quick echo_mpserv "--idle-timeout=$v" 9
+    expect_status C.ECHO_MPSERV.BAD_OPTION 2 "--idle-timeout='$v'"
+    expect_one_line C.ECHO_MPSERV.BAD_OPTION "^echo_mpserv: invalid --idle-timeout '$v': "
+  done
+}
+
+@test "C.ECHO_MPSERV.BAD_OPTION: an unknown option, or one without its value, gives the usage line" {
+  require_program echo_mpserv
+  local words
+  for words in "--frobnicate 9" "--max-children" "--idle-timeout"; do
+    # shellcheck disable=SC2086 # the words are the arguments
+    run_quick echo_mpserv $words
+    expect_status C.ECHO_MPSERV.BAD_OPTION 2 "'$words'"
+    expect_one_line C.ECHO_MPSERV.BAD_OPTION "^Usage : echo_mpserv "
+  done
+}
+
 @test "C.ECHO_CLIENT.BAD_PORT: each bad port gives 'invalid port' and status 2" {
   require_program echo_client
   local p

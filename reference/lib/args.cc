@@ -30,6 +30,52 @@ std::optional<uint16_t> parse_port(const char* text) {
   return static_cast<uint16_t>(value);
 }
 
+std::optional<long> parse_count(const char* text, long min, long max) {
+  if (text == nullptr || *text == '\0') {
+    return std::nullopt;
+  }
+  long value = 0;
+  for (const char* p = text; *p != '\0'; ++p) {
+    if (*p < '0' || *p > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (*p - '0');
+    if (value > max) {
+      return std::nullopt;  // stop before a long digit string can overflow
+    }
+  }
+  if (value < min) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> parse_positive_decimal(const char* text, double max) {
+  if (text == nullptr) {
+    return std::nullopt;
+  }
+  bool seen_digit = false;
+  bool seen_point = false;
+  for (const char* p = text; *p != '\0'; ++p) {
+    if (*p >= '0' && *p <= '9') {
+      seen_digit = true;
+    } else if (*p == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!seen_digit) {
+    return std::nullopt;
+  }
+  // The text is plain decimal now, so strtod cannot meet "inf", hex or a sign.
+  const double value = std::strtod(text, nullptr);
+  if (!(value > 0.0) || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 uint16_t port_or_die(const char* text) {
   const std::optional<uint16_t> port = parse_port(text);
   if (!port) {

@@ -7,34 +7,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "args.h"
 #include "errors.h"
 
 namespace procsig {
 
 std::optional<double> parse_time_scale(const char* text) {
-  if (text == nullptr) {
-    return std::nullopt;
-  }
-  bool seen_digit = false;
-  bool seen_point = false;
-  for (const char* p = text; *p != '\0'; ++p) {
-    if (*p >= '0' && *p <= '9') {
-      seen_digit = true;
-    } else if (*p == '.' && !seen_point) {
-      seen_point = true;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (!seen_digit) {
-    return std::nullopt;
-  }
-  // The text is plain decimal now, so strtod cannot meet "inf", hex or a sign.
-  const double value = std::strtod(text, nullptr);
-  if (!(value > 0.0) || value > 1000.0) {
-    return std::nullopt;
-  }
-  return value;
+  return parse_positive_decimal(text, 1000.0);
 }
 
 double load_time_scale() {

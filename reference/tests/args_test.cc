@@ -32,6 +32,37 @@ TEST(PortOrDieDeathTest, NamesTheProgramAndTheArgument) {
       "^echo_mpserv: invalid port 'http': must be a decimal integer from 1 to 65535\n$");
 }
 
+TEST(ParseCount, AcceptsDecimalIntegersInRange) {
+  EXPECT_EQ(parse_count("1", 1, 1000000), 1);
+  EXPECT_EQ(parse_count("1024", 1, 1000000), 1024);
+  EXPECT_EQ(parse_count("1000000", 1, 1000000), 1000000);
+  EXPECT_EQ(parse_count("007", 1, 10), 7);
+}
+
+TEST(ParseCount, RejectsEverythingElse) {
+  for (const char* bad : {"", "0", "1000001", "-1", "+5", " 5", "5 ", "5x", "0x5", "1.5", "1e3",
+                          "99999999999999999999999999"}) {
+    EXPECT_FALSE(parse_count(bad, 1, 1000000).has_value()) << "'" << bad << "'";
+  }
+  EXPECT_FALSE(parse_count(nullptr, 1, 10).has_value());
+}
+
+TEST(ParsePositiveDecimal, AcceptsPlainDecimals) {
+  EXPECT_EQ(parse_positive_decimal("0.5", 10), 0.5);
+  EXPECT_EQ(parse_positive_decimal("2", 10), 2.0);
+  EXPECT_EQ(parse_positive_decimal("2.", 10), 2.0);
+  EXPECT_EQ(parse_positive_decimal(".25", 10), 0.25);
+  EXPECT_EQ(parse_positive_decimal("10", 10), 10.0);
+}
+
+TEST(ParsePositiveDecimal, RejectsEverythingElse) {
+  for (const char* bad :
+       {"", ".", "0", "0.0", "10.5", "-1", "+1", "1e1", "inf", "nan", "0x1", "1..2", " 1", "1 "}) {
+    EXPECT_FALSE(parse_positive_decimal(bad, 10).has_value()) << "'" << bad << "'";
+  }
+  EXPECT_FALSE(parse_positive_decimal(nullptr, 10).has_value());
+}
+
 TEST(CheckOperandCount, ReturnsWhenTheCountFits) {
   check_operand_count(2, 1, 2, "<port> [<address>]");
   check_operand_count(3, 1, 2, "<port> [<address>]");
