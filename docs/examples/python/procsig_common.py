@@ -28,8 +28,8 @@ TIME_SCALE_MAX = 1000.0
 
 # ASCII digits only: int() and float() would also take "1_0", " 5", "1e3",
 # "inf" or other scripts' digits, none of which the contract allows.
-_DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
-_PORT = re.compile(r"[0-9]+")
+DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+DIGITS = re.compile(r"[0-9]+")
 
 PROGRAM = "procsig"
 
@@ -57,8 +57,10 @@ def report(what, reason):
         pass  # stderr is gone: the status is all that is left to tell
 
 
-def start(name, usage_args="", min_args=0, max_args=0):
+def start(name, usage_args="", min_args=0, max_args=0, args=None):
     """Checks the argument count and PROCSIG_TIME_SCALE; returns (args, scale).
+
+    args: the operands, when the program took its options off sys.argv.
 
     SIGINT gets back the action a C program would have: Python's own
     handler would turn Ctrl+C into an exception instead of ending the
@@ -75,7 +77,7 @@ def start(name, usage_args="", min_args=0, max_args=0):
     except Fatal as error:
         report(error.what, error.reason)
         sys.exit(error.status)
-    args = sys.argv[1:]
+    args = sys.argv[1:] if args is None else args
     if not min_args <= len(args) <= max_args:
         usage = f"Usage : {name} {usage_args}".rstrip()
         write_all(2, (usage + "\n").encode())
@@ -100,7 +102,7 @@ def time_scale():
     text = os.environ.get(TIME_SCALE_VAR)
     if text is None:
         return 1.0
-    value = float(text) if _DECIMAL.fullmatch(text) else 0.0
+    value = float(text) if DECIMAL.fullmatch(text) else 0.0
     if not 0.0 < value <= TIME_SCALE_MAX:
         raise Fatal(f"invalid {TIME_SCALE_VAR} '{text}'",
                     "must be a positive decimal number no greater than 1000",
@@ -109,7 +111,7 @@ def time_scale():
 
 
 def parse_port(text):
-    if _PORT.fullmatch(text) and 1 <= int(text) <= 65535:
+    if DIGITS.fullmatch(text) and 1 <= int(text) <= 65535:
         return int(text)
     raise Fatal(f"invalid port '{text}'",
                 "must be a decimal integer from 1 to 65535", EXIT_USAGE)
