@@ -22,11 +22,11 @@ class Pattern {
 
   Pattern();
 
-  // Where connection k's stream starts in the period. The starts step by
-  // the golden section of the period: as the period is prime the first
-  // kPeriod connections all start at different places, and the first
-  // thousands far apart, so that bytes delivered to the wrong connection
-  // differ from the ones it expects.
+  // Where connection k's stream starts in the period: k steps of a fixed
+  // stride. As the period is prime the first kPeriod connections all start
+  // at different places, and the first 10,000 more than 64 bytes apart,
+  // so that bytes delivered to the wrong connection differ from the ones
+  // it expects.
   static uint64_t start_of(uint64_t connection);
 
   // The bytes from `position` (less than kPeriod) on, kMaxSlice of them.
