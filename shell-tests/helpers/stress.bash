@@ -101,6 +101,29 @@ release_load() {
   unset "LOAD_HOLD[$1]"
 }
 
+# await_end TAG SECONDS: as common.bash's finish_bg (BG_STATUS,
+# BG_ORPHANS), but returns 1 as soon as SECONDS pass with no news, leaving
+# TAG to the teardown, which kills it: finish_bg goes on to wait for the
+# runner, up to its own deadline.
+await_end() {
+  local tag=$1
+  BG_STATUS='' BG_ORPHANS=''
+  while :; do
+    next_event "$tag" "$2" "$tag to end" || return 1
+    case $EVENT in
+      exit) BG_STATUS=$EVENT_ARG ;;
+      signal) BG_STATUS=$((128 + EVENT_ARG)) ;;
+      timeout | killed) BG_STATUS=$EVENT ;;
+      orphan) BG_ORPHANS+="$EVENT_ARG"$'\n' ;;
+      done) break ;;
+    esac
+  done
+  wait "${BG_WRAPPER[$tag]}" 2>/dev/null || true
+  local fd=${BG_EVFD[$tag]}
+  exec {fd}<&-
+  unset "BG_WRAPPER[$tag]" "BG_EVFD[$tag]"
+}
+
 # load_line_or_end TAG: the load printed its line, or has ended.
 load_line_or_end() { [ -s "$T/$1.out" ] || ! proc_stat "${BG_PID[$1]}" || [ "$STATE" = Z ]; }
 
@@ -112,7 +135,7 @@ wait_load_line() {
   wait_until "$3" "$rule: echo_load ($tag) did not finish $4 within $3 s: the server is too slow or stuck" \
     load_line_or_end "$tag" || return 1
   [ -s "$T/$tag.out" ] && return 0
-  finish_bg "$tag" 10 || return 1
+  await_end "$tag" 10 || return 1
   fail "$rule: echo_load ($tag) ended with status $BG_STATUS before $4: $(head -c 500 "$T/$tag.err")"
 }
 

@@ -21,7 +21,8 @@ load ../helpers/stress
     fail "C.ECHO_MPSERV.MASS_EXIT: 'removed proc id:' lines before any client left"
 
   release_load burst
-  finish_bg burst 60
+  await_end burst 60 ||
+    fail "C.ECHO_MPSERV.MASS_EXIT: echo_load did not end within 60 s of closing its 1,000 connections"
   expect_load_ok C.ECHO_MPSERV.MASS_EXIT "$BG_STATUS" "$T/burst.err" "closing 1,000 held connections"
 
   expect_all_reaped C.ECHO_MPSERV.MASS_EXIT 30 "its 1,000 clients closed together (one child reaped per SIGCHLD?)"
