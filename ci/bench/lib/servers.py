@@ -152,6 +152,22 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def read_line(fd, deadline):
+    """One line from a pipe, or what came before the deadline (seconds) or
+    end of file. Unbuffered, so nothing after the line is read ahead."""
+    line = b""
+    end = time.monotonic() + deadline
+    while not line.endswith(b"\n"):
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        line += chunk
+    return line
+
+
 class Server:
     """One server process in a session of its own.
 
@@ -193,15 +209,7 @@ class Server:
     def start_reporting_port(self, argv):
         """For a server that binds port 0 and prints the port it got."""
         self._spawn(argv, subprocess.PIPE)
-        line = b""
-        end = time.monotonic() + START_DEADLINE
-        fd = self.proc.stdout.fileno()
-        while not line.endswith(b"\n") and time.monotonic() < end:
-            if select.select([fd], [], [], max(0.0, end - time.monotonic()))[0]:
-                chunk = os.read(fd, 64)
-                if not chunk:
-                    break
-                line += chunk
+        line = read_line(self.proc.stdout.fileno(), START_DEADLINE)
         if not line.strip().isdigit():
             self.stop()
             raise BenchError(1, f"{self.name} printed no port: {self.stderr_tail() or 'no message'}")
