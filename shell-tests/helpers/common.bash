@@ -366,18 +366,23 @@ next_event() {
 
 # finish_bg TAG SECONDS: reads events until 'done'; sets BG_STATUS (as
 # STATUS of run_prog) and BG_ORPHANS, reaps the runner and forgets TAG.
+# A program still running after SECONDS fails (next_event's message) and
+# is left to the teardown, which kills it.
 finish_bg() {
-  local tag=$1 secs=$2
+  local tag=$1 secs=$2 ended=0
   BG_STATUS='' BG_ORPHANS=''
+  # A while loop's status is its last body command's, not the condition's:
+  # the end is recorded explicitly.
   while next_event "$tag" "$secs" "$tag to end"; do
     case $EVENT in
       exit) BG_STATUS=$EVENT_ARG ;;
       signal) BG_STATUS=$((128 + EVENT_ARG)) ;;
       timeout | killed) BG_STATUS=$EVENT ;;
       orphan) BG_ORPHANS+="$EVENT_ARG"$'\n' ;;
-      done) break ;;
+      done) ended=1 && break ;;
     esac
-  done || return 1
+  done
+  [ "$ended" = 1 ] || return 1
   wait "${BG_WRAPPER[$tag]}" 2>/dev/null || true
   local fd=${BG_EVFD[$tag]}
   exec {fd}<&-
