@@ -1,0 +1,162 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables set here are read by the .bats files
+# Loaded after helpers/common and helpers/stress by the stress files that
+# put echo_mpserv in trouble (fork_fails, out_of_fds, bad_client,
+# max_children, idle_timeout): a server started with options or under a
+# wrapper (prlimit, setpriv, fiu-run), clients held open from this shell
+# through bash's /dev/tcp, and the server's CPU time.
+
+# start_server_with [--tag TAG] [WRAPPER...] -- [OPTION...]: as
+# common.bash's start_server (tag srv), with echo_mpserv's OPTIONs before
+# its port and the whole command run through WRAPPER (each wrapper execs,
+# so the server keeps the PID the runner started).
+start_server_with() {
+  local tag=srv
+  local -a wrapper=()
+  if [ "$1" = --tag ]; then tag=$2; shift 2; fi
+  while [ "$1" != -- ]; do wrapper+=("$1"); shift; done
+  shift
+  local first
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    pick_port
+    start_bg "$tag" --listen "$PORT" "${SERVER_BG_OPTS[@]}" --external -- \
+      "${wrapper[@]}" "$(prog echo_mpserv)" "$@" "$PORT" || return 1
+    next_event "$tag" 10 "echo_mpserv to listen on port $PORT" || return 1
+    if [ "$EVENT" = listening ]; then
+      SERVER_PORT=$PORT SERVER_PID=${BG_PID[$tag]}
+      SERVER_OUT=$T/$tag.out SERVER_ERR=$T/$tag.err
+      return 0
+    fi
+    first="$EVENT $EVENT_ARG"
+    finish_bg "$tag" 5 || return 1
+    [ "$first" = "exit 3" ] && grep -qF "$(strerror EADDRINUSE)" "$T/$tag.err" && continue
+    fail "${wrapper[*]} echo_mpserv $* $PORT did not start listening: $first
+$(cat "$T/srv.err")"
+    return 1
+  done
+  fail "echo_mpserv: every port tried was in use"
+}
+
+# server_alive: the server has neither exited nor been killed.
+server_alive() { proc_stat "$SERVER_PID" && [ "$STATE" != Z ]; }
+
+# expect_server_alive RULE WHY: fails naming how the server ended.
+expect_server_alive() {
+  server_alive && return 0
+  await_end srv 5 || true  # for its status; the teardown stops it otherwise
+  fail "$1: echo_mpserv is gone ($2): status ${BG_STATUS:-unknown}
+--- stderr ---
+$(head -c 1000 "$SERVER_ERR")"
+}
+
+# ------------------------------------------------------------ held clients
+
+# connect_client: a connection to the server held by this shell, its
+# descriptor in CLIENT_FD (closed with the test's process at the latest).
+# The kernel completes the handshake from the listen backlog, accepted or not.
+connect_client() {
+  exec {CLIENT_FD}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+}
+
+# echoes FD LINE SECONDS: sends LINE on FD and reads it back within SECONDS.
+# Returns 1 on no answer in time, 2 when the server closed, 3 on other bytes.
+echoes() {
+  local reply status=0
+  printf '%s\n' "$2" >&"$1" 2>/dev/null || return 2
+  read -r -t "$3" -u "$1" reply || status=$?
+  if [ "$status" -gt 128 ]; then return 1; fi
+  [ "$status" = 0 ] || return 2
+  [ "$reply" = "$2" ] || return 3
+}
+
+# expect_echo RULE FD LINE SECONDS WHAT: LINE comes back on FD within SECONDS.
+expect_echo() {
+  local status=0
+  echoes "$2" "$3" "$4" || status=$?
+  case $status in
+    0) return 0 ;;
+    1) fail "$1: $5 got no echo within $4 s" ;;
+    2) fail "$1: the server closed the connection of $5 instead of echoing" ;;
+    *) fail "$1: $5 got other bytes back than it sent" ;;
+  esac
+}
+
+# closed_without_echo FD SECONDS: the server closes FD (end of file or a
+# reset) within SECONDS, having sent nothing. Sets CLOSED_HOW.
+closed_without_echo() {
+  local data='' status=0
+  read -r -t "$2" -u "$1" data || status=$?
+  if [ "$status" -gt 128 ]; then CLOSED_HOW="still open after $2 s"; return 1; fi
+  if [ -n "$data" ] || [ "$status" = 0 ]; then CLOSED_HOW="it sent '$data' back"; return 1; fi
+  CLOSED_HOW=closed
+}
+
+# ------------------------------------------------------------ CPU and users
+
+# cpu_ticks PID: user plus system CPU time of PID in clock ticks, in REPLY
+# (fields 14 and 15 of /proc/PID/stat, after the command name).
+cpu_ticks() {
+  local line
+  local -a f
+  { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+  read -ra f <<<"${line##*) }"
+  REPLY=$((f[11] + f[12]))
+}
+
+# unused_uid: a user ID no process has, in REPLY. RLIMIT_NPROC counts every
+# process of a user; a user of its own makes the count ours alone, where
+# nobody's could grow under another test running at the same time.
+unused_uid() {
+  local used
+  used=$(ps -e -o ruid= | tr -d ' ' | sort -u)
+  while :; do
+    REPLY=$((200000000 + ((RANDOM << 15) | RANDOM)))
+    grep -qx "$REPLY" <<<"$used" || return 0
+  done
+}
+
+# ------------------------------------------------------------ bad clients
+
+# start_stalled_client TAG: helpers/bad_client.py stall against the server,
+# under run_bounded.py; returns once its child is stuck writing to it (the
+# helper's checkpoint line). Its stdin is a FIFO held here until
+# release_stalled TAG, which makes it close its connection and exit.
+start_stalled_client() {
+  local tag=$1 fifo=$T/$1.ev stdin=$T/$1.stdin fd hold
+  mkfifo "$stdin" "$fifo"
+  exec {hold}<>"$stdin"
+  STALL_HOLD[$tag]=$hold
+  exec {fd}<>"$fifo"
+  (
+    # Only this shell may hold the FIFO's write end, or closing it would
+    # not end the helper's stdin.
+    exec {hold}>&-
+    exec "${PY[@]}" "$HELPERS/run_bounded.py" --deadline 60 --events "$fifo" -- \
+      "${PY[@]}" "$HELPERS/bad_client.py" stall "$SERVER_PORT" --deadline 20 \
+      <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&-
+  ) &
+  # common.bash declares these associative: the keys are names.
+  # shellcheck disable=SC2004
+  {
+    BG_WRAPPER[$tag]=$!
+    BG_EVFD[$tag]=$fd
+    BG_PID[$tag]=
+  }
+  next_event "$tag" 5 "the start of bad_client.py ($tag)" || return 1
+  # shellcheck disable=SC2004
+  BG_PID[$tag]=$EVENT_ARG
+  wait_until 25 "bad_client.py ($tag) did not report its child stuck in send: $(cat "$T/$tag.err")" \
+    stalled_or_ended "$tag" || return 1
+  grep -q '^stalled ' "$T/$tag.out" ||
+    fail "bad_client.py ($tag) ended before its child was stuck: $(cat "$T/$tag.err")"
+}
+
+stalled_or_ended() { grep -q '^stalled ' "$T/$1.out" || ! proc_stat "${BG_PID[$1]}" || [ "$STATE" = Z ]; }
+
+# release_stalled TAG: ends the stalled client's stdin.
+release_stalled() {
+  local fd=${STALL_HOLD[$1]:-}
+  [ -n "$fd" ] || return 0
+  exec {fd}>&-
+  unset "STALL_HOLD[$1]"
+}
