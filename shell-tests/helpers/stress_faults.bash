@@ -62,7 +62,12 @@ connect_client() {
 # Returns 1 on no answer in time, 2 when the server closed, 3 on other bytes.
 echoes() {
   local reply status=0
-  printf '%s\n' "$2" >&"$1" 2>/dev/null || return 2
+  # In a subshell that ignores SIGPIPE: a write to a connection the
+  # server has reset must fail here, not kill the test's shell.
+  (
+    trap '' PIPE
+    printf '%s\n' "$2" >&"$1"
+  ) 2>/dev/null || return 2
   read -r -t "$3" -u "$1" reply || status=$?
   if [ "$status" -gt 128 ]; then return 1; fi
   [ "$status" = 0 ] || return 2
@@ -125,6 +130,7 @@ start_stalled_client() {
   local tag=$1 fifo=$T/$1.ev stdin=$T/$1.stdin fd hold
   mkfifo "$stdin" "$fifo"
   exec {hold}<>"$stdin"
+  # shellcheck disable=SC2004 # an associative array: the key is a name
   STALL_HOLD[$tag]=$hold
   exec {fd}<>"$fifo"
   (

@@ -1,0 +1,52 @@
+#!/usr/bin/env bats
+# C.ECHO_MPSERV.OUT_OF_FDS: accept() fails with a real EMFILE. The parent
+# closes every accepted socket, so its descriptor limit is lowered, while it
+# runs, to the descriptors it already holds.
+
+load ../helpers/common
+load ../helpers/stress
+load ../helpers/stress_faults
+
+@test "C.ECHO_MPSERV.OUT_OF_FDS: at EMFILE the server logs, stays alive and under a fifth of a CPU, and serves the waiting client once descriptors are back" {
+  start_server
+  # The lowest free descriptor number is the one accept() would take.
+  local lowest=0 soft
+  while [ -L "/proc/$SERVER_PID/fd/$lowest" ]; do lowest=$((lowest + 1)); done
+  soft=$(prlimit --pid "$SERVER_PID" --nofile --output SOFT --noheadings | tr -d ' ')
+  prlimit --pid "$SERVER_PID" --nofile="$lowest:"
+
+  connect_client
+  printf 'waiting\n' >&"$CLIENT_FD"
+  local before after t0 t1 reply status=0
+  cpu_ticks "$SERVER_PID"; before=$REPLY
+  now_us; t0=$REPLY
+  # The measurement window, not a synchronisation: the client waits 1 s
+  # for an echo that cannot come while the server has no descriptor to
+  # accept it with, and the server's CPU time over that wait is the rule's
+  # measure. Shorter, the 10 ms clock ticks would blur a fifth of a CPU.
+  read -r -t 1 -u "$CLIENT_FD" reply || status=$?
+  cpu_ticks "$SERVER_PID" || true
+  after=$REPLY
+  now_us; t1=$REPLY
+  [ "$status" -gt 128 ] || {
+    expect_server_alive C.ECHO_MPSERV.OUT_OF_FDS "at EMFILE"
+    fail "C.ECHO_MPSERV.OUT_OF_FDS: the client was answered ('$reply') or closed while the server could open no descriptor (limit $lowest)"
+  }
+  expect_server_alive C.ECHO_MPSERV.OUT_OF_FDS "at EMFILE"
+  local hz percent
+  hz=$(getconf CLK_TCK)
+  percent=$(((after - before) * 100 * 1000000 / (hz * (t1 - t0))))
+  [ "$percent" -lt 20 ] ||
+    fail "C.ECHO_MPSERV.OUT_OF_FDS: the server used ${percent}% of a CPU while accept() failed with EMFILE ($((after - before)) ticks in $(((t1 - t0) / 1000)) ms): it spins instead of backing off"
+  local emfile
+  emfile=$(strerror EMFILE)
+  log_has "$SERVER_ERR" "$(ere_quote "$emfile")" 1 ||
+    fail "C.ECHO_MPSERV.OUT_OF_FDS: no line on stderr with '$emfile' after 1 s at EMFILE: $(head -c 500 "$SERVER_ERR")"
+
+  prlimit --pid "$SERVER_PID" --nofile="$soft:"
+  status=0
+  read -r -t 10 -u "$CLIENT_FD" reply || status=$?
+  [ "$status" = 0 ] && [ "$reply" = waiting ] ||
+    fail "C.ECHO_MPSERV.OUT_OF_FDS: the waiting client was not echoed within 10 s of the limit's return (read status $status, '$reply')"
+  expect_count C.ECHO_MPSERV.OUT_OF_FDS "$SERVER_OUT" '^new client connected\.\.\.$' 1 'new client connected...'
+}
