@@ -62,6 +62,8 @@ def _cell(figure):
             return "failed"
         return f"{figure['median']:,.0f} / {figure['max']:,.0f} KiB"
     text = number_text(figure["median"], figure["unit"])
+    if figure.get("suffix") and figure["median"] is not None:
+        text += f" ({figure['suffix']})"
     failed = len(figure["failures"])
     if failed and figure["median"] is not None:
         text += f" ({failed} of {failed + len(figure['runs'])} failed)"
