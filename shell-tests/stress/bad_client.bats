@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# C.ECHO_MPSERV.BAD_CLIENT: clients that reset mid-transfer, vanish or stop
+# reading (helpers/bad_client.py, each while its child is stuck in send())
+# touch only their own child; echo_load's well-behaved clients are served
+# meanwhile, and the server lives.
+
+load ../helpers/common
+load ../helpers/stress
+load ../helpers/stress_faults
+
+setup() {
+  stress_setup
+  declare -gA STALL_HOLD=()
+}
+
+teardown() {
+  local tag
+  for tag in "${!STALL_HOLD[@]}"; do release_stalled "$tag"; done
+  stress_teardown
+}
+
+# others_served WHAT: 400 well-behaved connections, 4 at a time, all echoed.
+others_served() {
+  run_load others 60 rate --clients 4 --connections 400 --bytes 4KiB
+  expect_load_ok C.ECHO_MPSERV.BAD_CLIENT "$LOAD_STATUS" "$LOAD_ERR" "other clients $1"
+}
+
+# every_child_ended WHAT: no child left, and each connection ended as a
+# client's leaving: as many 'client disconnected...' lines as connections.
+# A child killed by SIGPIPE writes none.
+every_child_ended() {
+  expect_all_reaped C.ECHO_MPSERV.BAD_CLIENT 10 "$1" || return 1
+  local connected disconnected
+  connected=$(log_count "$SERVER_OUT" '^new client connected\.\.\.$')
+  disconnected=$(log_count "$SERVER_OUT" '^client disconnected\.\.\.$')
+  [ "$connected" = "$disconnected" ] ||
+    fail "C.ECHO_MPSERV.BAD_CLIENT: $connected connections but $disconnected 'client disconnected...' lines after $1: a child did not see its client leave (killed by SIGPIPE? it must ignore it or send with MSG_NOSIGNAL, and take EPIPE and ECONNRESET for the client leaving)
+--- stderr ---
+$(head -c 1000 "$SERVER_ERR")"
+}
+
+@test "C.ECHO_MPSERV.BAD_CLIENT: a client that half-closes then resets while its child is sending: the child ends on EPIPE and is reaped, others are served" {
+  start_server
+  local status=0
+  timeout -k 2 30 "${PY[@]}" "$HELPERS/bad_client.py" reset "$SERVER_PORT" --deadline 20 \
+    >"$T/reset.out" 2>"$T/reset.err" || status=$?
+  [ "$status" = 0 ] || fail "the resetting client failed (status $status): $(cat "$T/reset.err")"
+  others_served "after a client reset mid-transfer"
+  expect_server_alive C.ECHO_MPSERV.BAD_CLIENT "after a client reset mid-transfer"
+  every_child_ended "a client reset mid-transfer and 400 others left"
+}
+
+@test "C.ECHO_MPSERV.BAD_CLIENT: a client killed mid-transfer: its child ends and is reaped, others are served" {
+  start_server
+  start_stalled_client bad
+  kill -KILL "${BG_PID[bad]}"
+  await_end bad 10 || fail "the killed client's runner did not end"
+  others_served "after a client vanished mid-transfer"
+  expect_server_alive C.ECHO_MPSERV.BAD_CLIENT "after a client vanished mid-transfer"
+  every_child_ended "a client vanished mid-transfer and 400 others left"
+}
+
+@test "C.ECHO_MPSERV.BAD_CLIENT: a client that stops reading: only its own child blocks; others are served meanwhile" {
+  start_server
+  start_stalled_client bad
+  local stuck
+  stuck=$(live_children_of "$SERVER_PID")
+  [ "$(wc -w <<<"$stuck")" = 1 ] || fail "expected one child for the stalled client, found: $stuck"
+  others_served "while one client does not read"
+  expect_server_alive C.ECHO_MPSERV.BAD_CLIENT "while one client does not read"
+  proc_stat "$stuck" && [ "$STATE" != Z ] ||
+    fail "C.ECHO_MPSERV.BAD_CLIENT: the child ($stuck) of the client that stopped reading ended while that client was still connected"
+  release_stalled bad
+  await_end bad 10 || fail "the stalled client did not end after its release"
+  [ "$BG_STATUS" = 0 ] || fail "the stalled client ended with status $BG_STATUS: $(cat "$T/bad.err")"
+  every_child_ended "the client that stopped reading and 400 others left"
+}
