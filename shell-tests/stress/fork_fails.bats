@@ -7,6 +7,26 @@ load ../helpers/common
 load ../helpers/stress
 load ../helpers/stress_faults
 
+teardown() {
+  stress_teardown
+  [ -z "${IMPL_COPY:-}" ] || rm -rf "$IMPL_COPY"
+}
+
+# readable_copy: PROCSIG_IMPL's files (a script's modules beside it
+# included) copied to a folder every user may read, for an implementation
+# kept where an unprivileged user cannot reach it (the selfcheck's private
+# temporary folders). PROCSIG_IMPL then names the copy.
+readable_copy() {
+  local f
+  IMPL_COPY=$(mktemp -d /tmp/procsig-impl.XXXXXX)
+  chmod 755 "$IMPL_COPY"
+  for f in "$PROCSIG_IMPL"/*; do
+    [ ! -f "$f" ] || cp -L "$f" "$IMPL_COPY/"
+  done
+  chmod -R a+rX "$IMPL_COPY"
+  PROCSIG_IMPL=$IMPL_COPY
+}
+
 # expect_fork_line: the server's stderr is one line
 # 'echo_mpserv: <what>: <strerror(EAGAIN)>'.
 expect_fork_line() {
@@ -14,7 +34,7 @@ expect_fork_line() {
   reason=$(strerror EAGAIN)
   wait_until 5 "C.ECHO_MPSERV.FORK_FAILS: no line on stderr for the failed fork" \
     log_has "$SERVER_ERR" . 1 || return 1
-  [ "$(wc -l <"$SERVER_ERR")" = 1 ] && grep -qE "^echo_mpserv: .+: $(ere_quote "$reason")\$" "$SERVER_ERR" ||
+  { [ "$(wc -l <"$SERVER_ERR")" = 1 ] && grep -qE "^echo_mpserv: .+: $(ere_quote "$reason")\$" "$SERVER_ERR"; } ||
     fail "C.ECHO_MPSERV.FORK_FAILS: stderr should be one line 'echo_mpserv: <what>: $reason', got:
 $(head -c 1000 "$SERVER_ERR")"
 }
@@ -35,8 +55,9 @@ expect_refused() {
     uid=$REPLY
     # nogroup's ID on Debian and most others; any group will do.
     wrapper=(setpriv --reuid="$uid" --regid=65534 --clear-groups --)
+    "${wrapper[@]}" test -r "$(prog echo_mpserv)" -a -x "$(prog echo_mpserv)" || readable_copy
     "${wrapper[@]}" test -r "$(prog echo_mpserv)" -a -x "$(prog echo_mpserv)" ||
-      skip "$PROCSIG_IMPL/echo_mpserv cannot be read and run by an unprivileged user (uid $uid)"
+      skip "$PROCSIG_IMPL/echo_mpserv cannot be read and run by an unprivileged user (uid $uid), even copied to $IMPL_COPY"
     # The user is ours alone: the server and two children, no third.
     wrapper=(prlimit --nproc=3:3 "${wrapper[@]}")
     cap=2
@@ -54,7 +75,7 @@ expect_refused() {
   for i in 1 2 3 4 5 6 7 8; do
     connect_client
     printf 'client %s\n' "$i" >&"$CLIENT_FD"
-    status=0
+    status=0 reply=''
     read -r -t 10 -u "$CLIENT_FD" reply || status=$?
     if [ "$status" = 0 ]; then
       [ "$reply" = "client $i" ] || fail "C.ECHO_MPSERV.FORK_FAILS: client $i got '$reply' back"

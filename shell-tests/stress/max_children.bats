@@ -10,7 +10,7 @@ load ../helpers/stress_faults
 @test "C.ECHO_MPSERV.MAX_CHILDREN: --max-children 3 with 3 clients held: a 4th waits unanswered, and is served when one leaves" {
   start_server_with -- --max-children 3
   local -a held=()
-  local i fourth reply status=0
+  local i fourth reply='' status=0
   for i in 1 2 3; do
     connect_client
     held+=("$CLIENT_FD")
@@ -33,7 +33,7 @@ load ../helpers/stress_faults
 
   local first=${held[0]}
   exec {first}<&-
-  status=0
+  status=0 reply=''
   read -r -t 10 -u "$fourth" reply || status=$?
   [ "$status" = 0 ] && [ "$reply" = fourth ] ||
     fail "C.ECHO_MPSERV.MAX_CHILDREN: the waiting client was not echoed within 10 s of a held one leaving (read status $status, '$reply')"

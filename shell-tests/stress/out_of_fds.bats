@@ -17,7 +17,7 @@ load ../helpers/stress_faults
 
   connect_client
   printf 'waiting\n' >&"$CLIENT_FD"
-  local before after t0 t1 reply status=0
+  local before after t0 t1 reply='' status=0
   cpu_ticks "$SERVER_PID"; before=$REPLY
   now_us; t0=$REPLY
   # The measurement window, not a synchronisation: the client waits 1 s
@@ -44,7 +44,7 @@ load ../helpers/stress_faults
     fail "C.ECHO_MPSERV.OUT_OF_FDS: no line on stderr with '$emfile' after 1 s at EMFILE: $(head -c 500 "$SERVER_ERR")"
 
   prlimit --pid "$SERVER_PID" --nofile="$soft:"
-  status=0
+  status=0 reply=''
   read -r -t 10 -u "$CLIENT_FD" reply || status=$?
   [ "$status" = 0 ] && [ "$reply" = waiting ] ||
     fail "C.ECHO_MPSERV.OUT_OF_FDS: the waiting client was not echoed within 10 s of the limit's return (read status $status, '$reply')"
