@@ -5,7 +5,8 @@
 // fork, with K > 1 it forks on while earlier children exit on other cores
 // and reaps whichever has ended, as a server serving K clients at a time
 // does. Then it prints one JSON line:
-//   {"mode":"fork-limit","forks":N,"alive":K,"seconds":S,"per_second":R}
+//   {"mode":"fork-limit","forks":N,"alive":K,"linked":"static","seconds":S,"per_second":R}
+// ("linked" is "dynamic" where the build could not link it statically).
 // Usage: fork_limit [N [K]]   (N: 1 to 10000000, default 20000; K: 1 to 1000, default 1)
 // Exit status: 0 measured, 1 a fork or wait failed (one stderr line), 2 bad usage.
 #include <sys/wait.h>
@@ -23,6 +24,11 @@ namespace {
 constexpr long kDefaultForks = 20000;
 constexpr long kMaxForks = 10000000;
 constexpr long kMaxAlive = 1000;
+#ifdef PROCSIG_STATIC_LINK
+constexpr const char* kLinked = "static";
+#else
+constexpr const char* kLinked = "dynamic";
+#endif
 
 long parse_count(const char* arg, long max) {
   char* end = nullptr;
@@ -85,9 +91,10 @@ int main(int argc, char** argv) {
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   const double seconds = elapsed.count();
-  if (std::printf("{\"mode\":\"fork-limit\",\"forks\":%ld,\"alive\":%ld,\"seconds\":%.6f,"
-                  "\"per_second\":%.1f}\n",
-                  forks, max_alive, seconds, static_cast<double>(forks) / seconds) < 0 ||
+  if (std::printf(
+          "{\"mode\":\"fork-limit\",\"forks\":%ld,\"alive\":%ld,\"linked\":\"%s\",\"seconds\":%.6f,"
+          "\"per_second\":%.1f}\n",
+          forks, max_alive, kLinked, seconds, static_cast<double>(forks) / seconds) < 0 ||
       std::fflush(stdout) != 0) {
     std::fprintf(stderr, "fork_limit: writing the result: %s\n", std::strerror(errno));
     return 1;
