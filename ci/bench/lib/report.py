@@ -80,7 +80,7 @@ def table(results):
     lines = [
         f"Measured {run['date']} on {run['machine']['cpu']}, {run['machine']['cores']} cores, "
         f"Linux {run['machine']['kernel']}, {run['machine']['distro']}; "
-        f"load average {run['load_before']} before, {run['load_after']} after. "
+        f"load average {run['load_before']} at the start (the bursts' children raise it later). "
         f"Each figure is the median of {run['repeat']} run(s)"
         + (" (--quick: small sizes, targets not judged)." if run["quick"] else "."),
         "",
