@@ -112,7 +112,11 @@ expect_refused() {
   command -v fiu-run >/dev/null || skip "fiu-run (fiu-utils) is not installed"
   # No remote control ('-f ""'): its thread would take the signals the
   # server keeps blocked outside ppoll(), so the first fork fails instead.
-  start_server_with fiu-run -x -f '' -c 'enable name=posix/proc/fork,failinfo=11,onetime' --
+  # The fault applies to every process that loads libfiu: a launcher that
+  # forks before the server runs (a pyenv shim does) takes it instead, and
+  # the server does not start. The rule cannot be judged then.
+  start_server_with fiu-run -x -f '' -c 'enable name=posix/proc/fork,failinfo=11,onetime' -- 2>/dev/null ||
+    skip "echo_mpserv did not start listening under fiu-run (does its launcher fork first?)"
   connect_client
   printf 'first\n' >&"$CLIENT_FD"
   expect_refused "$CLIENT_FD" "the first client"
