@@ -30,7 +30,7 @@ volatile sig_atomic_t g_stop = 0;
 void on_term(int) { g_stop = 1; }
 
 [[noreturn]] void die(const char* what) {
-  std::fprintf(stderr, "bare_fork_echo: %s: %s\n", what, std::strerror(errno));
+  (void)std::fprintf(stderr, "bare_fork_echo: %s: %s\n", what, std::strerror(errno));
   std::exit(1);
 }
 
@@ -75,7 +75,8 @@ int listen_on_ephemeral_port() {
 
 int main(int argc, char** argv) {
   if (argc != 1) {
-    std::fprintf(stderr, "Usage : %s (no arguments; prints the port it listens on)\n", argv[0]);
+    (void)std::fprintf(stderr, "Usage : %s (no arguments; prints the port it listens on)\n",
+                       argv[0]);
     return 2;
   }
   struct sigaction term {};
