@@ -45,7 +45,7 @@ bool reap_one() {
   int status = 0;
   while (waitpid(-1, &status, 0) < 0) {
     if (errno != EINTR) {
-      std::fprintf(stderr, "fork_limit: waitpid: %s\n", std::strerror(errno));
+      (void)std::fprintf(stderr, "fork_limit: waitpid: %s\n", std::strerror(errno));
       return false;
     }
   }
@@ -59,10 +59,10 @@ int main(int argc, char** argv) {
   long max_alive = 1;
   if (argc > 3 || (argc >= 2 && (forks = parse_count(argv[1], kMaxForks)) < 0) ||
       (argc == 3 && (max_alive = parse_count(argv[2], kMaxAlive)) < 0)) {
-    std::fprintf(stderr,
-                 "Usage : fork_limit [N [K]]  (N forks, 1 to %ld, default %ld; "
-                 "K children alive at most, 1 to %ld, default 1)\n",
-                 kMaxForks, kDefaultForks, kMaxAlive);
+    (void)std::fprintf(stderr,
+                       "Usage : fork_limit [N [K]]  (N forks, 1 to %ld, default %ld; "
+                       "K children alive at most, 1 to %ld, default 1)\n",
+                       kMaxForks, kDefaultForks, kMaxAlive);
     return 2;
   }
   long alive = 0;
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     }
     const pid_t pid = fork();
     if (pid < 0) {
-      std::fprintf(stderr, "fork_limit: fork %ld: %s\n", i + 1, std::strerror(errno));
+      (void)std::fprintf(stderr, "fork_limit: fork %ld: %s\n", i + 1, std::strerror(errno));
       return 1;
     }
     if (pid == 0) {
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
           "\"per_second\":%.1f}\n",
           forks, max_alive, kLinked, seconds, static_cast<double>(forks) / seconds) < 0 ||
       std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "fork_limit: writing the result: %s\n", std::strerror(errno));
+    (void)std::fprintf(stderr, "fork_limit: writing the result: %s\n", std::strerror(errno));
     return 1;
   }
   return 0;

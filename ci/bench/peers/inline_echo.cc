@@ -24,13 +24,13 @@
 
 namespace {
 
-constexpr size_t kBufferSize = 64 * 1024;
+constexpr size_t kBufferSize = size_t{64} * 1024;
 // Reads per readiness event: enough to keep one bulk connection moving
 // without an epoll_wait per chunk, few enough that a burst stays fair.
 constexpr int kReadsPerEvent = 8;
 
 [[noreturn]] void die(const char* what) {
-  std::fprintf(stderr, "inline_echo: %s: %s\n", what, std::strerror(errno));
+  (void)std::fprintf(stderr, "inline_echo: %s: %s\n", what, std::strerror(errno));
   std::exit(1);
 }
 
@@ -205,7 +205,8 @@ int port_of(int fd) {
 
 int main(int argc, char** argv) {
   if (argc != 1) {
-    std::fprintf(stderr, "Usage : %s (no arguments; prints the port it listens on)\n", argv[0]);
+    (void)std::fprintf(stderr, "Usage : %s (no arguments; prints the port it listens on)\n",
+                       argv[0]);
     return 2;
   }
   // Blocked before anything else, so a SIGTERM that comes as soon as the
@@ -221,7 +222,7 @@ int main(int argc, char** argv) {
   if (signals < 0) {
     die("signalfd");
   }
-  signal(SIGPIPE, SIG_IGN);
+  (void)signal(SIGPIPE, SIG_IGN);
   raise_descriptor_limit();
 
   const int listener = listen_on_ephemeral_port();
