@@ -80,7 +80,7 @@ Options parse_options(int argc, char* argv[]) {
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
     if (name != "--max-children" && name != "--idle-timeout") {
-      procsig::check_operand_count(0, 1, 0, kSynopsis);  // prints the usage line, exits 2
+      procsig::die_usage(kSynopsis);
     }
     std::string value;
     if (equals != std::string::npos) {
@@ -88,7 +88,7 @@ Options parse_options(int argc, char* argv[]) {
     } else if (i + 1 < argc) {
       value = argv[++i];
     } else {
-      procsig::check_operand_count(0, 1, 0, kSynopsis);
+      procsig::die_usage(kSynopsis);
     }
     if (name == "--max-children") {
       const std::optional<long> n = procsig::parse_count(value.c_str(), 1, 1000000);

@@ -87,9 +87,12 @@ uint16_t port_or_die(const char* text) {
 
 void check_operand_count(int argc, int min_operands, int max_operands, const char* synopsis) {
   const int operands = argc - 1;
-  if (operands >= min_operands && operands <= max_operands) {
-    return;
+  if (operands < min_operands || operands > max_operands) {
+    die_usage(synopsis);
   }
+}
+
+void die_usage(const char* synopsis) {
   std::string line = std::string("Usage : ") + program_name();
   if (*synopsis != '\0') {
     line += ' ';

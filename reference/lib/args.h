@@ -19,7 +19,10 @@ std::optional<long> parse_count(const char* text, long min, long max);
 // fraction, no sign, no exponent ("0.5", "2", "2.").
 std::optional<double> parse_positive_decimal(const char* text, double max);
 
-// Exits with `Usage : <program> <synopsis>` on stderr and status 2 unless
+// Prints `Usage : <program> <synopsis>` on stderr and exits with status 2.
+[[noreturn]] void die_usage(const char* synopsis);
+
+// Exits as die_usage() unless
 // the operand count (argc - 1) is within [min_operands, max_operands].
 void check_operand_count(int argc, int min_operands, int max_operands, const char* synopsis);
 
