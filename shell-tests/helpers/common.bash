@@ -44,7 +44,7 @@ if [ -x /usr/bin/python3 ]; then PY=(/usr/bin/python3 -E -S); else PY=(python3 -
 common_setup() {
   [ -n "${PROCSIG_IMPL:-}" ] || fail "PROCSIG_IMPL is not set: run the suite through shell-tests/run-bats"
   unset PROCSIG_TIME_SCALE
-  declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=()
+  declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=()
   SERVER_BG_OPTS=()
   T=$BATS_TEST_TMPDIR
   # bats-file's reports name temporary files from the run's folder on.
@@ -53,6 +53,9 @@ common_setup() {
 
 common_teardown() {
   local tag
+  for tag in "${!BG_HELD_STDIN[@]}"; do
+    release_stdin "$tag"
+  done
   for tag in "${!BG_WRAPPER[@]}"; do
     abort_bg "$tag"
   done
@@ -317,13 +320,15 @@ fd_count() {
 # ---------------------------------------------------- background programs
 
 # start_bg TAG [--listen PORT] [--linger] [--deadline S] [--scale X] [--stdin F]
-#          [--external] -- NAME [ARG...]
-# (--external: NAME is a command such as socat, not a program under test.)
+#          [--hold-stdin] [--external] -- NAME [ARG...]
+# (--external: NAME is a command such as socat, not a program under test.
+# --hold-stdin: stdin is a FIFO this shell holds open until release_stdin
+# TAG, a checkpoint the program sees as end of file.)
 # Starts a program in the background under run_bounded.py, stdout and
 # stderr into $T/TAG.out and $T/TAG.err, events into a FIFO; waits for its
 # PID (BG_PID[TAG]). stop_bg or the teardown kills and reaps it.
 start_bg() {
-  local tag=$1 deadline=40 scale=$SCALE stdin=/dev/null external=0
+  local tag=$1 deadline=40 scale=$SCALE stdin=/dev/null external=0 held
   local -a opts=()
   shift
   while [ "$1" != -- ]; do
@@ -334,6 +339,12 @@ start_bg() {
       --deadline) deadline=$2; shift 2 ;;
       --scale) scale=$2; shift 2 ;;
       --stdin) stdin=$2; shift 2 ;;
+      --hold-stdin)
+        stdin=$T/$tag.stdin
+        rm -f "$stdin"; mkfifo "$stdin"
+        exec {held}<>"$stdin"
+        BG_HELD_STDIN[$tag]=$held
+        shift ;;
       *) fail "start_bg: unknown option $1"; return 1 ;;
     esac
   done
@@ -343,14 +354,28 @@ start_bg() {
   [ "$external" = 1 ] || exe=$(prog "$exe")
   rm -f "$fifo"; mkfifo "$fifo"
   exec {fd}<>"$fifo"
-  PROCSIG_TIME_SCALE=$scale "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline" \
-    --events "$fifo" "${opts[@]}" -- "$exe" "$@" <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&- &
+  (
+    # Only this shell may hold the write end of a held stdin, or closing it
+    # would not end the program's input.
+    for held in "${BG_HELD_STDIN[@]}"; do exec {held}>&-; done
+    PROCSIG_TIME_SCALE=$scale exec "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline" \
+      --events "$fifo" "${opts[@]}" -- "$exe" "$@" <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&-
+  ) &
   BG_WRAPPER[$tag]=$!
   BG_EVFD[$tag]=$fd
   BG_PID[$tag]=
   next_event "$tag" 5 "the start of $tag" || return 1
   [ "$EVENT" = pid ] || { fail "start_bg: unexpected first event '$EVENT $EVENT_ARG'"; return 1; }
   BG_PID[$tag]=$EVENT_ARG
+}
+
+# release_stdin TAG: closes the stdin held by start_bg --hold-stdin: the
+# program reads end of file.
+release_stdin() {
+  local fd=${BG_HELD_STDIN[$1]:-}
+  [ -n "$fd" ] || return 0
+  exec {fd}>&-
+  unset "BG_HELD_STDIN[$1]"
 }
 
 # next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG.

@@ -6,7 +6,7 @@
 #
 # echo_load runs under run_bounded.py like the programs under test, so a
 # test's teardown stops it whatever happened. A load started with --hold
-# reads its stdin from a FIFO this shell holds open; closing it (release_load)
+# reads its stdin from a FIFO this shell holds open; closing it (release_stdin)
 # is the checkpoint that makes every held connection close at once.
 
 # stress_setup: common_setup, and skips or fails when a part is missing.
@@ -15,17 +15,12 @@ stress_setup() {
   require_program echo_mpserv
   [ -x "${PROCSIG_ECHO_LOAD:-}" ] ||
     fail "PROCSIG_ECHO_LOAD ('${PROCSIG_ECHO_LOAD:-}') is not the echo_load executable: run the suite with meson test --suite stress"
-  declare -gA LOAD_HOLD=()
   # The server outlives the file's longest wait; its runner's deadline is
   # only the last resort.
   SERVER_BG_OPTS=(--deadline 200)
 }
 
-stress_teardown() {
-  local tag
-  for tag in "${!LOAD_HOLD[@]}"; do release_load "$tag"; done
-  common_teardown
-}
+stress_teardown() { common_teardown; }
 
 setup() { stress_setup; }
 teardown() { stress_teardown; }
@@ -53,75 +48,17 @@ run_load() {
 }
 
 # start_load TAG [--hold] SECONDS MODE [ARG...]: starts echo_load MODE in
-# the background (BG_PID[TAG], its stdout in $T/TAG.out). With --hold its
-# stdin is a FIFO held open here until release_load TAG.
+# the background (BG_PID[TAG], its stdout in $T/TAG.out), with its own
+# --deadline SECONDS. With --hold its stdin is held open here until
+# release_stdin TAG.
 start_load() {
-  local tag=$1 hold=0
+  local tag=$1 hold=()
   shift
-  if [ "$1" = --hold ]; then hold=1; shift; fi
+  if [ "$1" = --hold ]; then hold=(--hold-stdin); shift; fi
   local secs=$1
   shift
-  local stdin=/dev/null fifo=$T/$tag.ev fd hold_fd='' other
-  if [ "$hold" = 1 ]; then
-    stdin=$T/$tag.stdin
-    mkfifo "$stdin"
-    exec {hold_fd}<>"$stdin"
-    LOAD_HOLD[$tag]=$hold_fd
-  fi
-  rm -f "$fifo"
-  mkfifo "$fifo"
-  exec {fd}<>"$fifo"
-  (
-    # No load may hold the write end of a held load's stdin (its own
-    # included), or closing ours would not end it.
-    for other in "${LOAD_HOLD[@]}"; do exec {other}>&-; done
-    exec "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$((secs + 15))" --events "$fifo" -- \
-      "$PROCSIG_ECHO_LOAD" "$@" --port "$SERVER_PORT" --deadline "$secs" \
-      <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&-
-  ) &
-  # common.bash declares these associative: the keys are names.
-  # shellcheck disable=SC2004
-  {
-    BG_WRAPPER[$tag]=$!
-    BG_EVFD[$tag]=$fd
-    BG_PID[$tag]=
-  }
-  next_event "$tag" 5 "the start of echo_load ($tag)" || return 1
-  [ "$EVENT" = pid ] || { fail "start_load: unexpected first event '$EVENT $EVENT_ARG'"; return 1; }
-  # shellcheck disable=SC2004
-  BG_PID[$tag]=$EVENT_ARG
-}
-
-# release_load TAG: closes the held stdin of a --hold load: it closes
-# every connection and exits.
-release_load() {
-  local fd=${LOAD_HOLD[$1]:-}
-  [ -n "$fd" ] || return 0
-  exec {fd}>&-
-  unset "LOAD_HOLD[$1]"
-}
-
-# await_end TAG SECONDS: as common.bash's finish_bg (BG_STATUS,
-# BG_ORPHANS), but returns 1 as soon as SECONDS pass with no news, leaving
-# TAG to the teardown, which kills it: finish_bg goes on to wait for the
-# runner, up to its own deadline.
-await_end() {
-  local tag=$1
-  BG_STATUS='' BG_ORPHANS=''
-  while :; do
-    next_event "$tag" "$2" "$tag to end" || return 1
-    case $EVENT in
-      exit) BG_STATUS=$EVENT_ARG ;;
-      signal) BG_STATUS=$((128 + EVENT_ARG)) ;;
-      timeout | killed) BG_STATUS=$EVENT ;;
-      orphan) BG_ORPHANS+="$EVENT_ARG"$'\n' ;;
-      done) break ;;
-    esac
-  done
-  wait "${BG_WRAPPER[$tag]}" 2>/dev/null || true
-  local fd=${BG_EVFD[$tag]}
-  exec {fd}<&-
-  unset "BG_WRAPPER[$tag]" "BG_EVFD[$tag]"
+  start_bg "$tag" --external --deadline "$((secs + 15))" "${hold[@]}" -- \
+    "$PROCSIG_ECHO_LOAD" "$@" --port "$SERVER_PORT" --deadline "$secs"
 }
 
 # load_line_or_end TAG: the load printed its line, or has ended.
@@ -135,7 +72,7 @@ wait_load_line() {
   wait_until "$3" "$rule: echo_load ($tag) did not finish $4 within $3 s: the server is too slow or stuck" \
     load_line_or_end "$tag" || return 1
   [ -s "$T/$tag.out" ] && return 0
-  await_end "$tag" 10 || return 1
+  finish_bg "$tag" 10 || return 1
   fail "$rule: echo_load ($tag) ended with status $BG_STATUS before $4: $(head -c 500 "$T/$tag.err")"
 }
 

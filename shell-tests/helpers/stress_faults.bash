@@ -43,7 +43,7 @@ server_alive() { proc_stat "$SERVER_PID" && [ "$STATE" != Z ]; }
 # expect_server_alive RULE WHY: fails naming how the server ended.
 expect_server_alive() {
   server_alive && return 0
-  await_end srv 5 || true  # for its status; the teardown stops it otherwise
+  finish_bg srv 5 || true  # for its status; the teardown stops it otherwise
   fail "$1: echo_mpserv is gone ($2): status ${BG_STATUS:-unknown}
 --- stderr ---
 $(head -c 1000 "$SERVER_ERR")"
@@ -124,33 +124,12 @@ unused_uid() {
 
 # start_stalled_client TAG: helpers/bad_client.py stall against the server,
 # under run_bounded.py; returns once its child is stuck writing to it (the
-# helper's checkpoint line). Its stdin is a FIFO held here until
-# release_stalled TAG, which makes it close its connection and exit.
+# helper's checkpoint line). Its stdin is held here until release_stdin
+# TAG, which makes it close its connection and exit.
 start_stalled_client() {
-  local tag=$1 fifo=$T/$1.ev stdin=$T/$1.stdin fd hold
-  mkfifo "$stdin" "$fifo"
-  exec {hold}<>"$stdin"
-  # shellcheck disable=SC2004 # an associative array: the key is a name
-  STALL_HOLD[$tag]=$hold
-  exec {fd}<>"$fifo"
-  (
-    # Only this shell may hold the FIFO's write end, or closing it would
-    # not end the helper's stdin.
-    exec {hold}>&-
-    exec "${PY[@]}" "$HELPERS/run_bounded.py" --deadline 60 --events "$fifo" -- \
-      "${PY[@]}" "$HELPERS/bad_client.py" stall "$SERVER_PORT" --deadline 20 \
-      <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&-
-  ) &
-  # common.bash declares these associative: the keys are names.
-  # shellcheck disable=SC2004
-  {
-    BG_WRAPPER[$tag]=$!
-    BG_EVFD[$tag]=$fd
-    BG_PID[$tag]=
-  }
-  next_event "$tag" 5 "the start of bad_client.py ($tag)" || return 1
-  # shellcheck disable=SC2004
-  BG_PID[$tag]=$EVENT_ARG
+  local tag=$1
+  start_bg "$tag" --external --deadline 60 --hold-stdin -- \
+    "${PY[@]}" "$HELPERS/bad_client.py" stall "$SERVER_PORT" --deadline 20 || return 1
   wait_until 25 "bad_client.py ($tag) did not report its child stuck in send: $(cat "$T/$tag.err")" \
     stalled_or_ended "$tag" || return 1
   grep -q '^stalled ' "$T/$tag.out" ||
@@ -158,11 +137,3 @@ start_stalled_client() {
 }
 
 stalled_or_ended() { grep -q '^stalled ' "$T/$1.out" || ! proc_stat "${BG_PID[$1]}" || [ "$STATE" = Z ]; }
-
-# release_stalled TAG: ends the stalled client's stdin.
-release_stalled() {
-  local fd=${STALL_HOLD[$1]:-}
-  [ -n "$fd" ] || return 0
-  exec {fd}>&-
-  unset "STALL_HOLD[$1]"
-}

@@ -8,17 +8,6 @@ load ../helpers/common
 load ../helpers/stress
 load ../helpers/stress_faults
 
-setup() {
-  stress_setup
-  declare -gA STALL_HOLD=()
-}
-
-teardown() {
-  local tag
-  for tag in "${!STALL_HOLD[@]}"; do release_stalled "$tag"; done
-  stress_teardown
-}
-
 # others_served WHAT: 400 well-behaved connections, 4 at a time, all echoed.
 others_served() {
   run_load others 60 rate --clients 4 --connections 400 --bytes 4KiB
@@ -54,7 +43,7 @@ $(head -c 1000 "$SERVER_ERR")"
   start_server
   start_stalled_client bad
   kill -KILL "${BG_PID[bad]}"
-  await_end bad 10 || fail "the killed client's runner did not end"
+  finish_bg bad 10 || fail "the killed client's runner did not end"
   others_served "after a client vanished mid-transfer"
   expect_server_alive C.ECHO_MPSERV.BAD_CLIENT "after a client vanished mid-transfer"
   every_child_ended "a client vanished mid-transfer and 400 others left"
@@ -70,8 +59,8 @@ $(head -c 1000 "$SERVER_ERR")"
   expect_server_alive C.ECHO_MPSERV.BAD_CLIENT "while one client does not read"
   proc_stat "$stuck" && [ "$STATE" != Z ] ||
     fail "C.ECHO_MPSERV.BAD_CLIENT: the child ($stuck) of the client that stopped reading ended while that client was still connected"
-  release_stalled bad
-  await_end bad 10 || fail "the stalled client did not end after its release"
+  release_stdin bad
+  finish_bg bad 10 || fail "the stalled client did not end after its release"
   [ "$BG_STATUS" = 0 ] || fail "the stalled client ended with status $BG_STATUS: $(cat "$T/bad.err")"
   every_child_ended "the client that stopped reading and 400 others left"
 }

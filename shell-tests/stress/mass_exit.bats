@@ -20,8 +20,8 @@ load ../helpers/stress
   [ "$(log_count "$SERVER_OUT" '^removed proc id:')" = 0 ] ||
     fail "C.ECHO_MPSERV.MASS_EXIT: 'removed proc id:' lines before any client left"
 
-  release_load burst
-  await_end burst 60 ||
+  release_stdin burst
+  finish_bg burst 60 ||
     fail "C.ECHO_MPSERV.MASS_EXIT: echo_load did not end within 60 s of closing its 1,000 connections"
   expect_load_ok C.ECHO_MPSERV.MASS_EXIT "$BG_STATUS" "$T/burst.err" "closing 1,000 held connections"
 

@@ -52,8 +52,8 @@ load ../helpers/stress_faults
   alive=$(live_children_of "$SERVER_PID" | wc -l)
   [ "$alive" = 1000 ] ||
     fail "C.ECHO_MPSERV.MAX_CHILDREN: $alive children alive with 1,000 clients held open, expected 1,000"
-  release_load held
-  await_end held 30 || fail "C.ECHO_MPSERV.MAX_CHILDREN: echo_load did not end within 30 s of its release"
+  release_stdin held
+  finish_bg held 30 || fail "C.ECHO_MPSERV.MAX_CHILDREN: echo_load did not end within 30 s of its release"
   expect_load_ok C.ECHO_MPSERV.MAX_CHILDREN "$BG_STATUS" "$T/held.err" "1,000 clients held open"
   expect_load_json C.ECHO_MPSERV.MAX_CHILDREN "$T/held.out" clients=1000
   expect_all_reaped C.ECHO_MPSERV.MAX_CHILDREN 30 "its 1,000 clients left"

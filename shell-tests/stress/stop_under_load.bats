@@ -38,7 +38,7 @@ bulk_child_transferring() {
     fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: no child of echo_mpserv ($SERVER_PID) was busy echoing the bulk transfer within 20 s"
 
   kill -TERM "$SERVER_PID"
-  await_end srv 30 ||
+  finish_bg srv 30 ||
     fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: echo_mpserv still running 30 s after SIGTERM under load (children not told to end, or not reaped?)"
   [ -z "$BG_ORPHANS" ] ||
     fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: after SIGTERM these processes of the server were left (pid state args):
@@ -47,6 +47,6 @@ $BG_ORPHANS"
     fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: exit status $BG_STATUS after SIGTERM under load, expected 0
 $(head -c 1000 "$SERVER_ERR")"
   # With its server gone, the bulk client's transfer must break, not hang.
-  await_end bulk 30 ||
+  finish_bg bulk 30 ||
     fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: the bulk client still runs 30 s after the server ended: its connection was left open"
 }

@@ -11,8 +11,6 @@ setup() {
   common_setup
   [ -x "${PROCSIG_ECHO_LOAD:-}" ] ||
     fail "PROCSIG_ECHO_LOAD ('${PROCSIG_ECHO_LOAD:-}') is not the echo_load executable: run it with meson test"
-  # shellcheck disable=SC2034 # stress.bash's start_load and release_load use it
-  declare -gA LOAD_HOLD=()
 }
 
 teardown() { stress_teardown; }
@@ -74,7 +72,7 @@ expect_mode() {
   [ "$(live_children_of "$SERVER_PID" | wc -l)" = 20 ] ||
     fail "echo_load: after its line, echo_mpserv serves $(live_children_of "$SERVER_PID" | wc -l) connections, not the 20 held"
   proc_stat "${BG_PID[held]}" && [ "$STATE" != Z ] || fail "echo_load ended before its stdin did"
-  release_load held
+  release_stdin held
   finish_bg held 10
   [ "$BG_STATUS" = 0 ] || fail "echo_load --hold: exit status $BG_STATUS: $(cat "$T/held.err")"
   expect_all_reaped echo_load 10 "echo_load closed its held connections"
