@@ -8,6 +8,13 @@ docs/assertions.md and, with --json, one object of a JSON list:
 "source"} where kind is "test" or "characterisation" and test is the gtest
 name Suite.Name.
 
+Parameterised assertions (support/param_assertion.h): a
+PROCSIG_PARAM_TEST(Suite, Name, "clause", "description", params) (or
+PROCSIG_PARAM_CHARACTERISE) declares the body, and every
+PROCSIG_INSTANCE(Suite, Name, Instance, "ID", args...) in the same file is
+one row, with the body's clause, its description followed by the instance
+name in parentheses, and the gtest name Suite.Name_Instance.
+
 Usage:
   gen_assertions.py                      print the Markdown catalogue
   gen_assertions.py --output FILE        write it to FILE
@@ -27,9 +34,13 @@ import sys
 AREAS = (
     "FORK", "EXIT", "ZOMBIE", "WAIT", "WAITPID", "WAITID", "ALARM", "SIGNAL",
     "SIGACTION", "SIGDELIVERY", "EXEC", "SIGCHLD", "SOCKET",
+    # issue 13 (signals)
+    "SIGDEFAULT", "SIGIGN", "SIGCATCH", "SIGRT", "SIGPGRP", "SIGFAULT", "SIGALTSTACK",
+    "SIGTHREAD", "SIGWAIT", "SIGNALFD", "ITIMER", "SIGERR", "SIGSTOPCONT", "SIGXSI",
+    "SIGUSERMODE",
 )
 ID_PATTERN = re.compile(r"^([A-Z]+)\.[A-Z0-9_]+(\.[A-Z0-9_]+)*$")
-MACRO = re.compile(r"\bPROCSIG_(TEST|CHARACTERISE)\s*\(")
+MACRO = re.compile(r"\bPROCSIG_(TEST|CHARACTERISE|PARAM_TEST|PARAM_CHARACTERISE|INSTANCE)\s*\(")
 SOURCE_SUFFIXES = (".cc", ".cpp", ".h")
 REGENERATE = "ninja -C <builddir> assertions-doc"
 
@@ -122,31 +133,64 @@ def parse_file(path, relative):
     with open(path, encoding="utf-8") as f:
         text = strip_comments(f.read())
     found = []
+    bodies = {}     # "Suite.Name" -> (clause, description, kind) of a PARAM body
+    instances = []  # (where, suite, name, instance, id), resolved after the scan
     for match in MACRO.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         if text[line_start:match.start()].lstrip().startswith("#"):
             continue  # the macro's own #define
         line = text.count("\n", 0, match.start()) + 1
         where = "%s:%d" % (relative, line)
+        kind = match.group(1)
         try:
             args = split_arguments(text, match.end())
-            if len(args) != 5:
+            if kind in ("TEST", "CHARACTERISE") and len(args) != 5:
                 raise DeclarationError("expected 5 arguments, got %d" % len(args))
+            if kind != "TEST" and kind != "CHARACTERISE" and len(args) < 5:
+                raise DeclarationError("expected at least 5 arguments, got %d" % len(args))
             suite, name = args[0], args[1]
             if not re.match(r"^[A-Za-z_]\w*$", suite) or not re.match(r"^[A-Za-z_]\w*$", name):
                 raise DeclarationError("suite and name must be identifiers")
+            if kind in ("PARAM_TEST", "PARAM_CHARACTERISE"):
+                key = "%s.%s" % (suite, name)
+                if key in bodies:
+                    raise DeclarationError("second body for %s" % key)
+                bodies[key] = (literal_value(args[2]), literal_value(args[3]),
+                               "characterisation" if kind == "PARAM_CHARACTERISE" else "test")
+                continue
+            if kind == "INSTANCE":
+                if not re.match(r"^[A-Za-z_]\w*$", args[2]):
+                    raise DeclarationError("instance name must be an identifier")
+                instances.append((where, suite, name, args[2], literal_value(args[3])))
+                continue
             found.append({
                 "id": literal_value(args[2]),
                 "suite": "conformance",
                 "clause": literal_value(args[3]),
                 "description": literal_value(args[4]),
-                "kind": "characterisation" if match.group(1) == "CHARACTERISE" else "test",
+                "kind": "characterisation" if kind == "CHARACTERISE" else "test",
                 "test": "%s.%s" % (suite, name),
                 "source": relative,
                 "where": where,
             })
         except DeclarationError as error:
             raise DeclarationError("%s: %s" % (where, error)) from None
+    for where, suite, name, instance, ident in instances:
+        key = "%s.%s" % (suite, name)
+        if key not in bodies:
+            raise DeclarationError("%s: PROCSIG_INSTANCE of %s, which has no PROCSIG_PARAM_TEST "
+                                   "in this file" % (where, key))
+        clause, description, kind = bodies[key]
+        found.append({
+            "id": ident,
+            "suite": "conformance",
+            "clause": clause,
+            "description": "%s (%s)" % (description, instance),
+            "kind": kind,
+            "test": "%s.%s_%s" % (suite, name, instance),
+            "source": relative,
+            "where": where,
+        })
     return found
 
 

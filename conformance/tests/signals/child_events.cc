@@ -1,0 +1,110 @@
+#include "child_events.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+namespace procsig::test::signals {
+
+ChildEvents::ChildEvents() : blocked_(SIG_BLOCK, ScopedSignalMask::Only(SIGCHLD)) {}
+
+bool ChildEvents::Wait(ScopedChild& child, int options, siginfo_t* info, Deadline deadline) {
+  const sigset_t chld = ScopedSignalMask::Only(SIGCHLD);
+  for (;;) {
+    *info = siginfo_t{};
+    if (::waitid(P_PID, static_cast<id_t>(child.pid()), info, options | WNOHANG) != 0) {
+      ADD_FAILURE() << "waitid(" << child.pid() << ") failed: " << std::strerror(errno);
+      return false;
+    }
+    if (info->si_pid == child.pid()) {
+      const bool exited =
+          info->si_code == CLD_EXITED || info->si_code == CLD_KILLED || info->si_code == CLD_DUMPED;
+      if (exited && (options & WNOWAIT) == 0) {
+        child.MarkReaped();
+      }
+      return true;
+    }
+    const int left = MillisecondsLeft(deadline);
+    if (left == 0) {
+      ADD_FAILURE() << "child " << child.pid() << ": no event (options " << options
+                    << ") before the deadline";
+      return false;
+    }
+    struct timespec timeout {};
+    timeout.tv_sec = left / 1000;
+    timeout.tv_nsec = static_cast<long>(left % 1000) * 1000000L;
+    // EAGAIN (time out) and EINTR both just lead to the next waitid().
+    ::sigtimedwait(&chld, nullptr, &timeout);
+  }
+}
+
+ScopedTempDir::ScopedTempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string templ =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/procsig-signals-XXXXXX";
+  if (::mkdtemp(templ.data()) != nullptr) {
+    path_ = templ;
+  } else {
+    ADD_FAILURE() << "mkdtemp(" << templ << ") failed: " << std::strerror(errno);
+  }
+}
+
+ScopedTempDir::~ScopedTempDir() {
+  if (path_.empty()) {
+    return;
+  }
+  if (DIR* dir = ::opendir(path_.c_str())) {
+    while (const dirent* entry = ::readdir(dir)) {
+      if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) {
+        ::unlink((path_ + "/" + entry->d_name).c_str());
+      }
+    }
+    ::closedir(dir);
+  }
+  ::rmdir(path_.c_str());
+}
+
+int ScopedTempDir::CountEntries() const {
+  int count = 0;
+  if (DIR* dir = ::opendir(path_.c_str())) {
+    while (const dirent* entry = ::readdir(dir)) {
+      count += std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0;
+    }
+    ::closedir(dir);
+  }
+  return count;
+}
+
+bool ResetToDefault(int sig) {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  return ::sigaction(sig, &dfl, nullptr) == 0 && ::sigprocmask(SIG_UNBLOCK, &set, nullptr) == 0;
+}
+
+bool NoCoreDumps() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_CORE, &limit) != 0) {
+    return false;
+  }
+  limit.rlim_cur = limit.rlim_max == 0 ? 0 : 1;
+  return ::setrlimit(RLIMIT_CORE, &limit) == 0;
+}
+
+std::string CorePattern() {
+  std::ifstream in("/proc/sys/kernel/core_pattern");
+  std::string pattern;
+  std::getline(in, pattern);
+  return pattern;
+}
+
+}  // namespace procsig::test::signals

@@ -1,0 +1,69 @@
+// Waiting for a child's stops, continues and exit with a deadline, without
+// polling: SIGCHLD is blocked while a ChildEvents lives, and Wait() sleeps in
+// sigtimedwait() for the next SIGCHLD between non-blocking waitid() calls.
+//
+//   ChildEvents events;                 // before the child can stop
+//   auto child = ForkChild(...);
+//   siginfo_t info;
+//   ASSERT_TRUE(events.Wait(child, WSTOPPED, &info));   // CLD_STOPPED
+//
+// Also: ScopedTempDir (a private directory removed with its contents) and
+// the child-side helpers several signal tests share.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <string>
+
+#include "child.h"
+#include "deadline.h"
+#include "scoped_signal.h"
+
+namespace procsig::test::signals {
+
+class ChildEvents {
+ public:
+  ChildEvents();
+  ChildEvents(const ChildEvents&) = delete;
+  ChildEvents& operator=(const ChildEvents&) = delete;
+
+  // Waits for an event of the kinds in `options` (WSTOPPED, WCONTINUED,
+  // WEXITED; WNOWAIT allowed) and fills *info. A reaped exit marks the child
+  // reaped. False (and a gtest failure) at the deadline.
+  bool Wait(ScopedChild& child, int options, siginfo_t* info, Deadline deadline = DeadlineIn());
+
+ private:
+  ScopedSignalMask blocked_;
+};
+
+// mkdtemp under $TMPDIR (or /tmp); the destructor removes what is in it,
+// then the directory.
+class ScopedTempDir {
+ public:
+  ScopedTempDir();
+  ~ScopedTempDir();
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  bool ok() const { return !path_.empty(); }
+  // Names of the regular files now in the directory.
+  int CountEntries() const;
+
+ private:
+  std::string path_;
+};
+
+// Child side: SIG_DFL for sig (not SIGKILL/SIGSTOP) and sig unblocked.
+bool ResetToDefault(int sig);
+
+// Child side: RLIMIT_CORE 1, which stops a core file and a core pipe
+// (core(5)), so faulting children leave nothing behind.
+bool NoCoreDumps();
+
+// Where the kernel sends core dumps: /proc/sys/kernel/core_pattern.
+std::string CorePattern();
+
+}  // namespace procsig::test::signals
