@@ -107,4 +107,26 @@ std::string CorePattern() {
   return pattern;
 }
 
+bool CoreDumpsObservable() {
+  const std::string pattern = CorePattern();
+  struct rlimit limit {};
+  return !pattern.empty() && pattern[0] != '/' && pattern[0] != '|' &&
+         ::getrlimit(RLIMIT_CORE, &limit) == 0 && limit.rlim_max >= (16U << 20);
+}
+
+bool PrepareCoreDump(const char* dir, bool dump) {
+  if (::chdir(dir) != 0) {
+    return false;
+  }
+  if (!dump) {
+    return NoCoreDumps();
+  }
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_CORE, &limit) != 0) {
+    return false;
+  }
+  limit.rlim_cur = limit.rlim_max;
+  return ::setrlimit(RLIMIT_CORE, &limit) == 0;
+}
+
 }  // namespace procsig::test::signals

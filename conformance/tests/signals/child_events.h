@@ -66,4 +66,15 @@ bool NoCoreDumps();
 // Where the kernel sends core dumps: /proc/sys/kernel/core_pattern.
 std::string CorePattern();
 
+// Whether a child may dump core for a test to see: only when core_pattern is
+// a plain relative name (the core lands in the child's working directory, a
+// ScopedTempDir) and the hard RLIMIT_CORE allows a real core. An absolute or
+// piped pattern (|systemd-coredump, |apport) hands the dump to the platform:
+// then dumps stay disabled and the core bit is only recorded.
+bool CoreDumpsObservable();
+
+// Child side: works in `dir`; with `dump`, RLIMIT_CORE at its hard limit,
+// else NoCoreDumps().
+bool PrepareCoreDump(const char* dir, bool dump);
+
 }  // namespace procsig::test::signals
