@@ -38,8 +38,8 @@ class ChildEvents {
   ScopedSignalMask blocked_;
 };
 
-// mkdtemp under $TMPDIR (or /tmp); the destructor removes what is in it,
-// then the directory.
+// mkdtemp under /dev/shm where it is writable, else $TMPDIR or /tmp; the
+// destructor removes what is in it, then the directory.
 class ScopedTempDir {
  public:
   ScopedTempDir();
@@ -73,8 +73,8 @@ std::string CorePattern();
 // then dumps stay disabled and the core bit is only recorded.
 bool CoreDumpsObservable();
 
-// Child side: works in `dir`; with `dump`, RLIMIT_CORE at its hard limit,
-// else NoCoreDumps().
+// Child side: works in `dir`; with `dump`, RLIMIT_CORE at its hard limit and
+// a coredump_filter of 0 (a small core), else NoCoreDumps().
 bool PrepareCoreDump(const char* dir, bool dump);
 
 }  // namespace procsig::test::signals

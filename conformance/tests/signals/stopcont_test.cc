@@ -51,7 +51,7 @@ PROCSIG_TEST(StopContinue, NanosleepRestarts, "SIGSTOPCONT.NANOSLEEP_RESTARTS", 
   Checkpoint ready;
   auto child = ForkChild([&ready] {
     PROCSIG_CHILD_CHECK(ready.Wake());
-    struct timespec nap = {0, 300000000};
+    struct timespec nap = {0, 150000000};
     PROCSIG_CHILD_CHECK(::nanosleep(&nap, nullptr) == 0);
     return 0;
   });
