@@ -4,9 +4,10 @@
 // from any thread end it, and a fault goes to the faulting thread.
 //
 // The tests that change the whole process (stop, exit, fault) run in a
-// forked child that creates threads. The test process has no other thread
-// when it forks (gtest runs tests on the main thread and every test here
-// joins its threads), so the child may call pthread_create.
+// forked child that creates threads. The test process's only other thread
+// (the deadline watchdog, support/test_deadline.h) blocks every signal and
+// holds no C library lock across fork, and glibc and musl reset their
+// allocator in a fork child, so the child may call pthread_create.
 #include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
