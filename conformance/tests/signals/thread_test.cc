@@ -9,6 +9,7 @@
 // holds no C library lock across fork, and glibc and musl reset their
 // allocator in a fork child, so the child may call pthread_create.
 #include <dirent.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include "child.h"
 #include "child_check.h"
 #include "child_events.h"
+#include "deadline.h"
 #include "param_assertion.h"
 #include "proc.h"
 #include "scoped_signal.h"
@@ -55,13 +57,16 @@ void RecordThread(int, siginfo_t* info, void*) {
   g_thread_log.count = g_thread_log.count + 1;
 }
 
-// A thread that publishes its tid, then waits in sigsuspend() with an empty
-// mask until one signal has been handled. The signal is blocked in every
-// thread before it starts, so one sent early stays pending until then.
+// A thread that publishes its tid, then waits with an empty mask (ppoll's
+// atomic mask swap, like sigsuspend) until one signal has been handled, the
+// test cancels it (the send failed) or the deadline passes. The signal is
+// blocked in every thread before it starts, so one sent early stays pending
+// until then.
 struct Waiter {
   pthread_t thread{};
   volatile pid_t tid = 0;
   Pipe started;
+  Pipe cancel;
 
   static void* Run(void* arg) {
     auto* self = static_cast<Waiter*>(arg);
@@ -70,17 +75,32 @@ struct Waiter {
     (void)::write(self->started.write_end.get(), &byte, 1);
     sigset_t none;
     sigemptyset(&none);
+    const Deadline deadline = DeadlineIn();
+    struct pollfd pfd {};
+    pfd.fd = self->cancel.read_end.get();
+    pfd.events = POLLIN;
     while (g_thread_log.count == 0) {
-      ::sigsuspend(&none);
+      const int left = MillisecondsLeft(deadline);
+      if (left == 0) {
+        break;
+      }
+      const struct timespec timeout = {left / 1000, (left % 1000) * 1000000L};
+      if (::ppoll(&pfd, 1, &timeout, &none) > 0) {
+        break;  // cancelled
+      }
     }
     return nullptr;
   }
   bool Start() {
-    if (!started.ok() || ::pthread_create(&thread, nullptr, Run, this) != 0) {
+    if (!started.ok() || !cancel.ok() || ::pthread_create(&thread, nullptr, Run, this) != 0) {
       return false;
     }
     char byte;
     return ::read(started.read_end.get(), &byte, 1) == 1;
+  }
+  void Cancel() {
+    const char byte = 1;
+    (void)::write(cancel.write_end.get(), &byte, 1);
   }
   void Join() { ::pthread_join(thread, nullptr); }
 };
@@ -98,16 +118,21 @@ PROCSIG_PARAM_TEST(SignalThread, ReachesThread, "XSH 2.4.1 Signal Generation and
   ScopedSignalMask blocked(SIG_BLOCK, ScopedSignalMask::Only(SIGUSR1));
   Waiter waiter;
   ASSERT_TRUE(waiter.Start());
+  bool sent = false;
   switch (how) {
     case Directed::kPthreadKill:
-      EXPECT_EQ(::pthread_kill(waiter.thread, SIGUSR1), 0);
+      sent = ::pthread_kill(waiter.thread, SIGUSR1) == 0;
       break;
     case Directed::kTgkill:
-      EXPECT_THAT(::syscall(SYS_tgkill, ::getpid(), waiter.tid, SIGUSR1), SyscallSucceeds());
+      sent = ::syscall(SYS_tgkill, ::getpid(), waiter.tid, SIGUSR1) == 0;
       break;
     case Directed::kProcess:
-      EXPECT_THAT(::kill(::getpid(), SIGUSR1), SyscallSucceeds());
+      sent = ::kill(::getpid(), SIGUSR1) == 0;
       break;
+  }
+  EXPECT_TRUE(sent) << DescribeErrno(errno);
+  if (!sent) {
+    waiter.Cancel();
   }
   waiter.Join();
   EXPECT_EQ(g_thread_log.count, 1);
