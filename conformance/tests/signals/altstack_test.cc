@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "assertion.h"
 #include "child.h"
@@ -24,37 +23,6 @@ namespace procsig::test {
 namespace {
 
 constexpr size_t kAltSize = 256 * 1024;
-
-// Installs an alternate stack for the calling thread; restores the previous
-// one when it goes, so no thread is left with a stack that was freed.
-class ScopedAltStack {
- public:
-  explicit ScopedAltStack(size_t size = kAltSize) : memory_(size) {
-    stack_t stack{};
-    stack.ss_sp = memory_.data();
-    stack.ss_size = memory_.size();
-    error_ = ::sigaltstack(&stack, &old_) == 0 ? 0 : errno;
-  }
-  ~ScopedAltStack() {
-    if (error_ == 0) {
-      ::sigaltstack(&old_, nullptr);
-    }
-  }
-  ScopedAltStack(const ScopedAltStack&) = delete;
-  ScopedAltStack& operator=(const ScopedAltStack&) = delete;
-
-  int error() const { return error_; }
-  bool Contains(const void* address) const {
-    const auto* p = static_cast<const char*>(address);
-    return p >= memory_.data() && p < memory_.data() + memory_.size();
-  }
-  void* base() { return memory_.data(); }
-
- private:
-  std::vector<char> memory_;
-  stack_t old_{};
-  int error_ = 0;
-};
 
 struct StackLog {
   volatile sig_atomic_t count;
@@ -72,7 +40,12 @@ void RecordStack(int) {
   stack_t current{};
   sigaltstack(nullptr, &current);
   g_stack.onstack_flag = (current.ss_flags & SS_ONSTACK) != 0;
-  // Changing or disabling the stack we run on must fail with EPERM.
+  g_stack.count = g_stack.count + 1;
+}
+
+// Also tries to replace and to disable the stack it runs on (EPERM).
+void TryChangeOnStack(int sig) {
+  RecordStack(sig);
   static char other[kAltSize];
   stack_t replacement{};
   replacement.ss_sp = other;
@@ -82,101 +55,124 @@ void RecordStack(int) {
   stack_t disable{};
   disable.ss_flags = SS_DISABLE;
   g_stack.disable_errno = sigaltstack(&disable, nullptr) == 0 ? 0 : errno;
-  g_stack.count = g_stack.count + 1;
+}
+
+// The tests run in a forked child: a platform that mishandles an alternate
+// stack crashes the child, not the test process.
+char g_child_stack[kAltSize];
+
+bool ChildAltStack() {
+  stack_t stack{};
+  stack.ss_sp = g_child_stack;
+  stack.ss_size = sizeof g_child_stack;
+  return ::sigaltstack(&stack, nullptr) == 0;
+}
+
+bool OnChildStack(const void* address) {
+  const auto* p = static_cast<const char*>(address);
+  return p >= g_child_stack && p < g_child_stack + sizeof g_child_stack;
+}
+
+bool InstallAndRaise(void (*handler)(int), int flags) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  action.sa_flags = flags;
+  sigemptyset(&action.sa_mask);
+  return ::sigaction(SIGUSR1, &action, nullptr) == 0 && ::raise(SIGUSR1) == 0 && g_stack.count == 1;
+}
+
+void ExpectChildPasses(ScopedChild& child) {
+  ASSERT_TRUE(child);
+  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
 }
 
 PROCSIG_TEST(SignalAltStack, HandlerOnAltStack, "SIGALTSTACK.HANDLER_ON_ALTSTACK",
              "XSH sigaltstack",
              "a handler installed with SA_ONSTACK runs on the alternate stack, where "
              "sigaltstack() reports SS_ONSTACK; outside the handler it does not") {
-  g_stack = StackLog{};
-  ScopedAltStack alt;
-  ASSERT_EQ(alt.error(), 0) << DescribeErrno(alt.error());
-  ScopedSigaction installed(SIGUSR1, RecordStack, SA_ONSTACK);
-  ASSERT_TRUE(installed.ok());
-  ScopedSignalMask unblocked(SIG_UNBLOCK, ScopedSignalMask::Only(SIGUSR1));
-  ASSERT_THAT(::kill(::getpid(), SIGUSR1), SyscallSucceeds());
-  ASSERT_EQ(g_stack.count, 1);
-  EXPECT_TRUE(alt.Contains(g_stack.local)) << "handler's local at " << g_stack.local;
-  EXPECT_EQ(g_stack.onstack_flag, 1);
-  stack_t now{};
-  ASSERT_THAT(::sigaltstack(nullptr, &now), SyscallSucceeds());
-  EXPECT_EQ(now.ss_flags & SS_ONSTACK, 0);
-  EXPECT_EQ(now.ss_sp, alt.base());
-  EXPECT_EQ(now.ss_size, kAltSize);
+  auto child = ForkChild([] {
+    PROCSIG_CHILD_CHECK(ChildAltStack());
+    PROCSIG_CHILD_CHECK(InstallAndRaise(RecordStack, SA_ONSTACK));
+    PROCSIG_CHILD_CHECK(OnChildStack(g_stack.local));
+    PROCSIG_CHILD_CHECK(g_stack.onstack_flag == 1);
+    stack_t now{};
+    PROCSIG_CHILD_CHECK(::sigaltstack(nullptr, &now) == 0);
+    PROCSIG_CHILD_CHECK((now.ss_flags & SS_ONSTACK) == 0);
+    PROCSIG_CHILD_CHECK(now.ss_sp == g_child_stack);
+    PROCSIG_CHILD_CHECK(now.ss_size == kAltSize);
+    return 0;
+  });
+  ExpectChildPasses(child);
 }
 
 PROCSIG_TEST(SignalAltStack, EpermWhileOnIt, "SIGALTSTACK.EPERM_ON_STACK", "XSH sigaltstack",
              "sigaltstack() called on the alternate stack to replace or disable it fails with "
              "EPERM") {
-  g_stack = StackLog{};
-  ScopedAltStack alt;
-  ASSERT_EQ(alt.error(), 0) << DescribeErrno(alt.error());
-  ScopedSigaction installed(SIGUSR1, RecordStack, SA_ONSTACK);
-  ASSERT_TRUE(installed.ok());
-  ScopedSignalMask unblocked(SIG_UNBLOCK, ScopedSignalMask::Only(SIGUSR1));
-  ASSERT_THAT(::kill(::getpid(), SIGUSR1), SyscallSucceeds());
-  ASSERT_EQ(g_stack.count, 1);
-  EXPECT_EQ(g_stack.change_result, -1);
-  EXPECT_EQ(g_stack.change_errno, EPERM);
-  EXPECT_EQ(g_stack.disable_errno, EPERM);
+  auto child = ForkChild([] {
+    PROCSIG_CHILD_CHECK(ChildAltStack());
+    PROCSIG_CHILD_CHECK(InstallAndRaise(TryChangeOnStack, SA_ONSTACK));
+    PROCSIG_CHILD_CHECK(g_stack.change_result == -1);
+    PROCSIG_CHILD_CHECK(g_stack.change_errno == EPERM);
+    PROCSIG_CHILD_CHECK(g_stack.disable_errno == EPERM);
+    return 0;
+  });
+  ExpectChildPasses(child);
 }
 
 PROCSIG_TEST(SignalAltStack, WithoutOnStackFlag, "SIGALTSTACK.CURRENT_STACK_WITHOUT_SA_ONSTACK",
              "XSH sigaction",
              "a handler installed without SA_ONSTACK runs on the current stack though an "
              "alternate stack is set") {
-  g_stack = StackLog{};
-  ScopedAltStack alt;
-  ASSERT_EQ(alt.error(), 0) << DescribeErrno(alt.error());
-  ScopedSigaction installed(SIGUSR1, RecordStack, 0);
-  ASSERT_TRUE(installed.ok());
-  ScopedSignalMask unblocked(SIG_UNBLOCK, ScopedSignalMask::Only(SIGUSR1));
-  ASSERT_THAT(::kill(::getpid(), SIGUSR1), SyscallSucceeds());
-  ASSERT_EQ(g_stack.count, 1);
-  EXPECT_FALSE(alt.Contains(g_stack.local));
-  EXPECT_EQ(g_stack.onstack_flag, 0);
+  auto child = ForkChild([] {
+    PROCSIG_CHILD_CHECK(ChildAltStack());
+    PROCSIG_CHILD_CHECK(InstallAndRaise(RecordStack, 0));
+    PROCSIG_CHILD_CHECK(!OnChildStack(g_stack.local));
+    PROCSIG_CHILD_CHECK(g_stack.onstack_flag == 0);
+    return 0;
+  });
+  ExpectChildPasses(child);
 }
 
 PROCSIG_TEST(SignalAltStack, Disable, "SIGALTSTACK.SS_DISABLE", "XSH sigaltstack",
              "after sigaltstack() with SS_DISABLE it reports SS_DISABLE and an SA_ONSTACK "
              "handler runs on the current stack") {
-  g_stack = StackLog{};
-  ScopedAltStack alt;
-  ASSERT_EQ(alt.error(), 0) << DescribeErrno(alt.error());
-  stack_t disable{};
-  disable.ss_flags = SS_DISABLE;
-  ASSERT_THAT(::sigaltstack(&disable, nullptr), SyscallSucceeds());
-  stack_t now{};
-  ASSERT_THAT(::sigaltstack(nullptr, &now), SyscallSucceeds());
-  EXPECT_NE(now.ss_flags & SS_DISABLE, 0);
-  ScopedSigaction installed(SIGUSR1, RecordStack, SA_ONSTACK);
-  ASSERT_TRUE(installed.ok());
-  ScopedSignalMask unblocked(SIG_UNBLOCK, ScopedSignalMask::Only(SIGUSR1));
-  ASSERT_THAT(::kill(::getpid(), SIGUSR1), SyscallSucceeds());
-  ASSERT_EQ(g_stack.count, 1);
-  EXPECT_FALSE(alt.Contains(g_stack.local));
-  EXPECT_EQ(g_stack.onstack_flag, 0);
+  auto child = ForkChild([] {
+    PROCSIG_CHILD_CHECK(ChildAltStack());
+    stack_t disable{};
+    disable.ss_flags = SS_DISABLE;
+    PROCSIG_CHILD_CHECK(::sigaltstack(&disable, nullptr) == 0);
+    stack_t now{};
+    PROCSIG_CHILD_CHECK(::sigaltstack(nullptr, &now) == 0);
+    PROCSIG_CHILD_CHECK((now.ss_flags & SS_DISABLE) != 0);
+    PROCSIG_CHILD_CHECK(InstallAndRaise(RecordStack, SA_ONSTACK));
+    PROCSIG_CHILD_CHECK(!OnChildStack(g_stack.local));
+    PROCSIG_CHILD_CHECK(g_stack.onstack_flag == 0);
+    return 0;
+  });
+  ExpectChildPasses(child);
 }
 
 PROCSIG_TEST(SignalAltStack, BadArguments, "SIGALTSTACK.ENOMEM_EINVAL", "XSH sigaltstack",
              "sigaltstack() fails with ENOMEM for a stack smaller than the minimum and EINVAL "
              "for unknown flags, and leaves the setting unchanged") {
-  ScopedAltStack alt;
-  ASSERT_EQ(alt.error(), 0) << DescribeErrno(alt.error());
-  static char tiny[64];
-  stack_t small{};
-  small.ss_sp = tiny;
-  small.ss_size = sizeof tiny;
-  EXPECT_THAT(::sigaltstack(&small, nullptr), SyscallFailsWithErrno(ENOMEM));
-  stack_t flags{};
-  flags.ss_sp = alt.base();
-  flags.ss_size = kAltSize;
-  flags.ss_flags = 0x1234;
-  EXPECT_THAT(::sigaltstack(&flags, nullptr), SyscallFailsWithErrno(EINVAL));
-  stack_t now{};
-  ASSERT_THAT(::sigaltstack(nullptr, &now), SyscallSucceeds());
-  EXPECT_EQ(now.ss_sp, alt.base());
+  auto child = ForkChild([] {
+    PROCSIG_CHILD_CHECK(ChildAltStack());
+    static char tiny[64];
+    stack_t small{};
+    small.ss_sp = tiny;
+    small.ss_size = sizeof tiny;
+    PROCSIG_CHILD_CHECK(::sigaltstack(&small, nullptr) == -1 && errno == ENOMEM);
+    stack_t flags{};
+    flags.ss_sp = g_child_stack;
+    flags.ss_size = kAltSize;
+    flags.ss_flags = 0x1234;
+    PROCSIG_CHILD_CHECK(::sigaltstack(&flags, nullptr) == -1 && errno == EINVAL);
+    stack_t now{};
+    PROCSIG_CHILD_CHECK(::sigaltstack(nullptr, &now) == 0);
+    PROCSIG_CHILD_CHECK(now.ss_sp == g_child_stack);
+    return 0;
+  });
+  ExpectChildPasses(child);
 }
 
 // Child side: recursion the compiler cannot turn into a loop; the depth it
@@ -240,19 +236,23 @@ PROCSIG_TEST(SignalAltStack, StackOverflowHandled, "SIGALTSTACK.STACK_OVERFLOW_H
 PROCSIG_TEST(SignalAltStack, InheritedByFork, "SIGALTSTACK.INHERITED_BY_FORK", "XSH fork",
              "a fork child has the parent's alternate stack setting (same address and size, "
              "enabled)") {
-  ScopedAltStack alt;
-  ASSERT_EQ(alt.error(), 0) << DescribeErrno(alt.error());
-  void* base = alt.base();
-  auto child = ForkChild([base] {
-    stack_t now{};
-    PROCSIG_CHILD_CHECK(::sigaltstack(nullptr, &now) == 0);
-    PROCSIG_CHILD_CHECK(now.ss_sp == base);
-    PROCSIG_CHILD_CHECK(now.ss_size == kAltSize);
-    PROCSIG_CHILD_CHECK((now.ss_flags & SS_DISABLE) == 0);
-    return 0;
+  auto child = ForkChild([] {
+    PROCSIG_CHILD_CHECK(ChildAltStack());
+    const pid_t grandchild = ::fork();
+    if (grandchild == 0) {
+      stack_t now{};
+      PROCSIG_CHILD_CHECK_OR_EXIT(::sigaltstack(nullptr, &now) == 0);
+      PROCSIG_CHILD_CHECK_OR_EXIT(now.ss_sp == g_child_stack);
+      PROCSIG_CHILD_CHECK_OR_EXIT(now.ss_size == kAltSize);
+      PROCSIG_CHILD_CHECK_OR_EXIT((now.ss_flags & SS_DISABLE) == 0);
+      ::_exit(0);
+    }
+    PROCSIG_CHILD_CHECK(grandchild > 0);
+    int status = 0;
+    PROCSIG_CHILD_CHECK(::waitpid(grandchild, &status, 0) == grandchild);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : kChildCheckFailed;
   });
-  ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  ExpectChildPasses(child);
 }
 
 PROCSIG_TEST(SignalAltStack, ResetByExec, "SIGALTSTACK.RESET_BY_EXEC", "XSH exec",

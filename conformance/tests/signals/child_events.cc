@@ -1,6 +1,7 @@
 #include "child_events.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -10,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+
+#include "wait_status.h"
 
 namespace procsig::test::signals {
 
@@ -85,6 +88,64 @@ int ScopedTempDir::CountEntries() const {
     ::closedir(dir);
   }
   return count;
+}
+
+namespace {
+volatile sig_atomic_t g_self_kill_seen = 0;
+void SeeSelfKill(int) { g_self_kill_seen = 1; }
+// Like the test process's watchdog: a second thread blocking every signal
+// (qemu-user behaves differently with one).
+void* BlockedThread(void*) {
+  for (;;) {
+    ::pause();
+  }
+  return nullptr;
+}
+}  // namespace
+
+bool SurvivesSelfKill(int sig) {
+  if (sig != SIGSEGV && sig != SIGBUS && sig != SIGFPE && sig != SIGILL && sig != SIGTRAP) {
+    return true;
+  }
+  auto child = ForkChild([sig] {
+    NoCoreDumps();
+    sigset_t all;
+    sigset_t old;
+    sigfillset(&all);
+    pthread_t thread;
+    if (::pthread_sigmask(SIG_SETMASK, &all, &old) != 0 ||
+        ::pthread_create(&thread, nullptr, BlockedThread, nullptr) != 0 ||
+        ::pthread_sigmask(SIG_SETMASK, &old, nullptr) != 0) {
+      return 1;
+    }
+    struct sigaction action {};
+    action.sa_handler = SeeSelfKill;
+    sigemptyset(&action.sa_mask);
+    const sigset_t only = ScopedSignalMask::Only(sig);
+    if (::sigaction(sig, &action, nullptr) != 0 ||
+        ::sigprocmask(SIG_UNBLOCK, &only, nullptr) != 0 || ::kill(::getpid(), sig) != 0 ||
+        g_self_kill_seen != 1) {
+      return 1;
+    }
+    // Again while blocked, delivered on unblock.
+    g_self_kill_seen = 0;
+    if (::sigprocmask(SIG_BLOCK, &only, nullptr) != 0 || ::kill(::getpid(), sig) != 0 ||
+        ::sigprocmask(SIG_UNBLOCK, &only, nullptr) != 0) {
+      return 1;
+    }
+    return g_self_kill_seen == 1 ? 0 : 1;
+  });
+  if (!child) {
+    return false;
+  }
+  const int status = WaitForExit(child);
+  if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    return true;
+  }
+  ADD_FAILURE() << "a process with a handler for signal " << sig
+                << " did not survive kill() of it to itself (" << DescribeWaitStatus(status)
+                << "); not repeated in the test process";
+  return false;
 }
 
 bool ResetToDefault(int sig) {
