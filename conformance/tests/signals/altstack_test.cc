@@ -62,6 +62,9 @@ void TryChangeOnStack(int sig) {
 char g_child_stack[kAltSize];
 
 bool ChildAltStack() {
+  if (!signals::NoCoreDumps()) {
+    return false;
+  }
   stack_t stack{};
   stack.ss_sp = g_child_stack;
   stack.ss_size = sizeof g_child_stack;

@@ -1,9 +1,9 @@
 #include "child_events.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -163,7 +163,18 @@ bool NoCoreDumps() {
   if (::getrlimit(RLIMIT_CORE, &limit) != 0) {
     return false;
   }
-  limit.rlim_cur = limit.rlim_max == 0 ? 0 : 1;
+  // 0 stops a core file; a piped core_pattern ignores 0 and needs 1, which
+  // the kernel reads as "no dump" (core(5)). 0 also stops qemu-user, which
+  // writes its own qemu_*.core into the working directory for any limit > 0.
+  char first = '\0';
+  const int fd = ::open("/proc/sys/kernel/core_pattern", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    if (::read(fd, &first, 1) != 1) {
+      first = '\0';
+    }
+    ::close(fd);
+  }
+  limit.rlim_cur = first == '|' && limit.rlim_max != 0 ? 1 : 0;
   return ::setrlimit(RLIMIT_CORE, &limit) == 0;
 }
 

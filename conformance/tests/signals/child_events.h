@@ -59,8 +59,8 @@ class ScopedTempDir {
 // Child side: SIG_DFL for sig (not SIGKILL/SIGSTOP) and sig unblocked.
 bool ResetToDefault(int sig);
 
-// Child side: RLIMIT_CORE 1, which stops a core file and a core pipe
-// (core(5)), so faulting children leave nothing behind.
+// Child side: RLIMIT_CORE 0 (1 where core_pattern is a pipe, which ignores
+// 0), so faulting children leave no core behind (core(5)).
 bool NoCoreDumps();
 
 // Whether a process with a handler for sig survives kill() of sig to
