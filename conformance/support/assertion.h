@@ -54,6 +54,10 @@ class ConformanceTest : public ::testing::Test {
   static void RunAssertion(const AssertionInfo& info, void (*body)());
 
  private:
+  // Runs body under its deadline (test_deadline.h); a cut-off is a failure
+  // naming the assertion.
+  static void RunBounded(const AssertionInfo& info, void (*body)());
+
   struct SignalState;
   void CheckChildren();
   void CheckDescriptors();

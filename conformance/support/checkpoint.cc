@@ -9,13 +9,13 @@
 
 namespace procsig::test {
 
-Checkpoint::Checkpoint() : owner_(::getpid()) {
+Checkpoint::Checkpoint() : owner_(KernelPid()) {
   if (!ok()) {
     ADD_FAILURE() << "Checkpoint: pipe2() failed: " << std::strerror(errno);
   }
 }
 
-bool Checkpoint::IsOwner() const { return ::getpid() == owner_; }
+bool Checkpoint::IsOwner() const { return KernelPid() == owner_; }
 
 bool Checkpoint::Wake() {
   const int fd = IsOwner() ? to_peer_.write_end.get() : to_owner_.write_end.get();

@@ -17,7 +17,7 @@
 // Wait() gives up at a deadline (default kDefaultTimeout), so a broken peer
 // fails the test instead of hanging it. In the owner process a failed Wake()/Wait() also records a
 // gtest failure with the reason; in a peer it only returns false.
-// Wake() and Wait() use only async-signal-safe calls (getpid, write, poll,
+// Wake() and Wait() use only async-signal-safe calls (KernelPid, write, poll,
 // read, clock_gettime), so children may use them.
 #pragma once
 

@@ -21,6 +21,8 @@ int MillisecondsLeft(Deadline deadline) {
   return static_cast<int>(left.count() > kMax ? kMax : left.count());
 }
 
+pid_t KernelPid() { return static_cast<pid_t>(::syscall(SYS_getpid)); }
+
 ScopedChild& ScopedChild::operator=(ScopedChild&& other) noexcept {
   if (this != &other) {
     KillAndReap();

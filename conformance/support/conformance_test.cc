@@ -13,6 +13,7 @@
 #include "assertion.h"
 #include "expectations.h"
 #include "proc.h"
+#include "test_deadline.h"
 
 namespace procsig::test {
 
@@ -74,7 +75,7 @@ void ConformanceTest::TearDown() {
 
 void ConformanceTest::CheckChildren() {
   // Children, running or zombie, as the kernel lists them.
-  const std::set<pid_t> listed = ProcChildren(::getpid());
+  const std::set<pid_t> listed = ProcChildren(KernelPid());
   std::ostringstream leaked;
   for (const pid_t pid : listed) {
     const auto stat = ReadProcStat(pid);
@@ -201,6 +202,17 @@ void ConformanceTest::RecordObserved(const std::string& value) {
   RecordProperty("observed", value);
 }
 
+void ConformanceTest::RunBounded(const AssertionInfo& info, void (*body)()) {
+  const auto timeout = BodyTimeout();
+  if (RunWithinDeadline(body, timeout, info.id)) {
+    return;
+  }
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+  RecordProperty("cut_off", "deadline " + std::to_string(seconds) + " s");
+  ADD_FAILURE() << info.id << ": the test did not finish within its " << seconds
+                << " s deadline and was cut off (what it left is cleaned up below)";
+}
+
 void ConformanceTest::RunAssertion(const AssertionInfo& info, void (*body)()) {
   RecordProperty("assertion", info.id);
   RecordProperty("clause", info.clause);
@@ -211,7 +223,7 @@ void ConformanceTest::RunAssertion(const AssertionInfo& info, void (*body)()) {
 
   const std::string* reason = ExpectedFailureReason(info.id);
   if (reason == nullptr) {
-    body();
+    RunBounded(info, body);
     return;
   }
 
@@ -221,7 +233,7 @@ void ConformanceTest::RunAssertion(const AssertionInfo& info, void (*body)()) {
   {
     ::testing::ScopedFakeTestPartResultReporter intercept(
         ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &results);
-    body();
+    RunBounded(info, body);
   }
   const ::testing::TestPartResult* first_failure = nullptr;
   const ::testing::TestPartResult* skip = nullptr;

@@ -4,6 +4,8 @@
 // flaky.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 
 namespace procsig::test {
@@ -21,5 +23,11 @@ inline Deadline DeadlineIn(std::chrono::milliseconds timeout = kDefaultTimeout) 
 // Milliseconds left before the deadline, clamped to [0, INT_MAX] for poll().
 // clock_gettime underneath is async-signal-safe, so children may use this.
 int MillisecondsLeft(Deadline deadline);
+
+// Child-safe. The calling process's ID as the kernel reports it (the raw
+// getpid system call, not the C library's function). The harness tells
+// parent from child with this, so a C library or preload whose getpid()
+// lies fails the tests of getpid, not the checkpoints of every test.
+pid_t KernelPid();
 
 }  // namespace procsig::test

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "expectations.h"
+#include "test_deadline.h"
 
 #ifndef PROCSIG_EXPECTATIONS_DIR
 #error "the build must define PROCSIG_EXPECTATIONS_DIR"
@@ -41,5 +42,7 @@ int main(int argc, char** argv) {
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
     std::perror("conformance: warning: PR_SET_CHILD_SUBREAPER");
   }
+  // Every assertion's body runs under a deadline (test_deadline.h).
+  procsig::test::StartWatchdog();
   return RUN_ALL_TESTS();
 }

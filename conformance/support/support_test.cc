@@ -18,6 +18,7 @@
 #include "expectations.h"
 #include "proc.h"
 #include "syscall_matchers.h"
+#include "test_deadline.h"
 #include "unique_fd.h"
 #include "wait_status.h"
 
@@ -76,6 +77,21 @@ TEST(Checkpoint, WaitFailsAtTheDeadline) {
   EXPECT_NONFATAL_FAILURE(woke = c.Wait(DeadlineIn(std::chrono::milliseconds(50))),
                           "did not wake us before the deadline");
   EXPECT_FALSE(woke);
+}
+
+// main started the watchdog: a body blocked in pause() comes back at its
+// deadline, with the mask of the call restored; one that returns in time is
+// left alone.
+TEST(TestDeadline, CutsOffABlockedBody) {
+  sigset_t before;
+  ASSERT_EQ(::sigprocmask(SIG_BLOCK, nullptr, &before), 0);
+  const auto start = Clock::now();
+  EXPECT_FALSE(RunWithinDeadline([] { ::pause(); }, std::chrono::milliseconds(200), "TEST.PAUSE"));
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(200));
+  sigset_t after;
+  ASSERT_EQ(::sigprocmask(SIG_BLOCK, nullptr, &after), 0);
+  EXPECT_EQ(sigismember(&after, kWatchdogSignal), sigismember(&before, kWatchdogSignal));
+  EXPECT_TRUE(RunWithinDeadline([] {}, std::chrono::milliseconds(200), "TEST.QUICK"));
 }
 
 TEST(ScopedChild, KillsAndReapsOnDestruction) {
