@@ -5,10 +5,12 @@
 // wait and kill.
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -291,6 +293,96 @@ PROCSIG_TEST(Fork, AfterManyMappings, "FORK.AFTER_MANY_MAPPINGS", "XSH fork",
   for (int i = 0; i < kMappings; ++i) {
     ASSERT_EQ(maps[static_cast<size_t>(i)][0], static_cast<char>(i)) << "mapping " << i;
   }
+}
+
+PROCSIG_TEST(Fork, TimesReset, "FORK.TIMES_RESET", "XSH fork",
+             "the child's times() counts start at zero: tms_cutime and tms_cstime are 0 even "
+             "when the parent's are not") {
+  // A child that burns CPU and is waited for makes the parent's counts > 0.
+  auto burner = ForkChild([] {
+    struct tms now {};
+    do {
+      if (::times(&now) == static_cast<clock_t>(-1)) {
+        return 2;
+      }
+    } while (now.tms_utime + now.tms_stime < 2);  // two clock ticks of CPU
+    return 0;
+  });
+  ASSERT_TRUE(burner);
+  ASSERT_THAT(WaitForExit(burner), ExitedWithStatus(0));
+  struct tms parent {};
+  ASSERT_NE(::times(&parent), static_cast<clock_t>(-1));
+  auto child = ForkChild([] {
+    struct tms mine {};
+    if (::times(&mine) == static_cast<clock_t>(-1)) {
+      return 2;
+    }
+    return mine.tms_cutime == 0 && mine.tms_cstime == 0 ? 0 : 1;
+  });
+  ASSERT_TRUE(child);
+  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0)) << "1: the children's times were inherited";
+}
+
+PROCSIG_TEST(Fork, CpuClockReset, "FORK.CPU_CLOCK_RESET", "XSH fork",
+             "the child's CPU-time clock (CLOCK_PROCESS_CPUTIME_ID) starts from zero, below "
+             "what the parent has used") {
+  struct timespec parent {};
+  ASSERT_THAT(::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &parent), SyscallSucceeds());
+  Pipe out;
+  ASSERT_TRUE(out.ok());
+  auto child = ForkChild([&] {
+    struct timespec mine {};
+    return ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mine) == 0 &&
+                   WriteAll(out.write_end.get(), &mine, sizeof mine)
+               ? 0
+               : 2;
+  });
+  ASSERT_TRUE(child);
+  struct timespec mine {};
+  ASSERT_TRUE(ReadExact(out.read_end.get(), &mine, sizeof mine));
+  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  const long long parent_ns = parent.tv_sec * 1000000000LL + parent.tv_nsec;
+  const long long child_ns = mine.tv_sec * 1000000000LL + mine.tv_nsec;
+  EXPECT_LT(child_ns, parent_ns);
+}
+
+PROCSIG_TEST(Fork, SchedulingInherited, "FORK.SCHED_INHERITED", "XSH fork",
+             "the child inherits the scheduling policy and nice value set before fork()") {
+  ChildReport report;
+  auto middle = ForkChild([&] {
+    CHILD_CHECK(report, ::setpriority(PRIO_PROCESS, 0, 7) == 0);
+    const int policy = ::sched_getscheduler(0);
+    const pid_t child = ::fork();
+    if (child == 0) {
+      errno = 0;
+      const int nice = ::getpriority(PRIO_PROCESS, 0);
+      ::_exit(nice == 7 && errno == 0 && ::sched_getscheduler(0) == policy ? 0 : 1);
+    }
+    CHILD_CHECK(report, child > 0);
+    int status = 0;
+    CHILD_CHECK(report, ::waitpid(child, &status, 0) == child);
+    CHILD_CHECK(report, WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return 0;
+  });
+  ASSERT_TRUE(middle);
+  EXPECT_TRUE(ChildSucceeded(middle, report));
+}
+
+PROCSIG_TEST(Fork, AffinityInherited, "FORK.AFFINITY_INHERITED", "Linux sched_setaffinity(2)",
+             "the child inherits the CPU affinity mask of the thread that forked") {
+  cpu_set_t parent;
+  CPU_ZERO(&parent);
+  ASSERT_THAT(::sched_getaffinity(0, sizeof parent, &parent), SyscallSucceeds());
+  ChildReport report;
+  auto child = ForkChild([&] {
+    cpu_set_t mine;
+    CPU_ZERO(&mine);
+    CHILD_CHECK(report, ::sched_getaffinity(0, sizeof mine, &mine) == 0);
+    CHILD_CHECK(report, CPU_EQUAL(&mine, &parent));
+    return 0;
+  });
+  ASSERT_TRUE(child);
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 long PidMax() {
