@@ -13,6 +13,7 @@
 #include "assertion.h"
 #include "child.h"
 #include "pty.h"
+#include "wait_status.h"
 
 namespace procsig::test {
 namespace {
@@ -263,6 +264,27 @@ PROCSIG_TEST(Tty, TcsetpgrpNotControlling, "TTY.TCSETPGRP_NOT_CTTY_ENOTTY", "XSH
   });
   ASSERT_TRUE(child);
   EXPECT_TRUE(ChildSucceeded(child, report));
+}
+
+PROCSIG_TEST(Tty, ReuseAfterLeaderExit, "TTY.REUSE_AFTER_LEADER_EXIT", "XSH _exit",
+             "once the controlling process has exited its terminal is nobody's controlling "
+             "terminal: a new session leader acquires it with TIOCSCTTY") {
+  Pty pty = OpenPty();
+  ASSERT_TRUE(pty.ok());
+  const int master = pty.master.get();
+  const char* slave = pty.slave.c_str();
+  auto first = ForkChild([&] { return BecomeSessionLeaderWithTty(master, slave) >= 0 ? 0 : 1; });
+  ASSERT_TRUE(first);
+  ASSERT_THAT(WaitForExit(first), ExitedWithStatus(0)) << "the first leader could not acquire it";
+  ChildReport report;
+  auto second = ForkChild([&] {
+    const int tty = BecomeSessionLeaderWithTty(master, slave);
+    CHILD_CHECK(report, tty >= 0);
+    CHILD_CHECK(report, ::tcgetsid(tty) == ::getpid());
+    return 0;
+  });
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(ChildSucceeded(second, report));
 }
 
 }  // namespace
