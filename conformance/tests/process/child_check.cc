@@ -1,6 +1,7 @@
 #include "child_check.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,6 +46,11 @@ std::string ChildReport::Failures() const {
             DescribeErrno(record.error) + ")\n";
   }
   return text;
+}
+
+bool AdoptsOrphans() {
+  int value = 0;
+  return ::prctl(PR_GET_CHILD_SUBREAPER, &value) == 0 && value != 0;
 }
 
 ::testing::AssertionResult ChildSucceeded(ScopedChild& child, const ChildReport& report,

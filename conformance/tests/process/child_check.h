@@ -40,6 +40,17 @@ class ChildReport {
   Pipe pipe_;
 };
 
+// Whether this process is a child subreaper (main.cc makes it one), so
+// that grandchildren orphaned by a test come back to it. Tests that must reap
+// such an orphan skip when it is not (an emulator may refuse the prctl).
+bool AdoptsOrphans();
+
+#define SKIP_UNLESS_ADOPTS_ORPHANS()                                         \
+  if (!::procsig::test::AdoptsOrphans()) {                                   \
+    GTEST_SKIP() << "needs the test process to be a child subreaper "        \
+                    "(PR_SET_CHILD_SUBREAPER), which this platform refused"; \
+  }
+
 // Waits (to the deadline) for the child; success if it exited 0. Otherwise
 // the message gives the wait status and what the child reported.
 ::testing::AssertionResult ChildSucceeded(ScopedChild& child, const ChildReport& report,

@@ -118,9 +118,9 @@ bool Clone3Supported() {
   return RawClone3(&args) < 0 && errno != ENOSYS;
 }
 
-#define SKIP_WITHOUT_CLONE3()                                          \
-  if (!Clone3Supported()) {                                            \
-    GTEST_SKIP() << "not supported: clone3() is ENOSYS (Linux < 5.3)"; \
+#define SKIP_WITHOUT_CLONE3()                                                                     \
+  if (!Clone3Supported()) {                                                                       \
+    GTEST_SKIP() << "not supported: clone3() is ENOSYS (Linux < 5.3, or an emulator without it)"; \
   }
 
 sigset_t Set(int sig) { return ScopedSignalMask::Only(sig); }
@@ -395,7 +395,8 @@ PROCSIG_TEST(Clone, ClearSighandKeepsIgnored, "CLONE.CLEAR_SIGHAND", "Linux clon
     ::_exit(0);
   }
   if (pid < 0 && errno == EINVAL) {
-    GTEST_SKIP() << "not supported: CLONE_CLEAR_SIGHAND is EINVAL (Linux < 5.5)";
+    GTEST_SKIP()
+        << "not supported: CLONE_CLEAR_SIGHAND is EINVAL (Linux < 5.5, or an emulator without it)";
   }
   ASSERT_THAT(pid, SyscallSucceeds());
   ScopedChild child(static_cast<pid_t>(pid));

@@ -62,6 +62,7 @@ PROCSIG_TEST(Pdeathsig, GetReturnsSet, "PDEATHSIG.GET_RETURNS_SET", "Linux prctl
 
 PROCSIG_TEST(Pdeathsig, FiresOnParentExit, "PDEATHSIG.ON_PARENT_EXIT", "Linux prctl(2)",
              "a child with a parent-death signal receives it when its parent process exits") {
+  SKIP_UNLESS_ADOPTS_ORPHANS();
   ChildReport report;
   Pipe pid_pipe;
   ASSERT_TRUE(pid_pipe.ok());

@@ -62,14 +62,16 @@ bool HasPidfdSendSignal() {
   return self && !(PidfdSendSignal(self.get(), 0) < 0 && errno == ENOSYS);
 }
 
-#define SKIP_WITHOUT_PIDFD_OPEN()                                          \
-  if (!HasPidfdOpen()) {                                                   \
-    GTEST_SKIP() << "not supported: pidfd_open() is ENOSYS (Linux < 5.3)"; \
+#define SKIP_WITHOUT_PIDFD_OPEN()                                                            \
+  if (!HasPidfdOpen()) {                                                                     \
+    GTEST_SKIP()                                                                             \
+        << "not supported: pidfd_open() is ENOSYS (Linux < 5.3, or an emulator without it)"; \
   }
-#define SKIP_WITHOUT_PIDFD_SEND_SIGNAL()                                          \
-  SKIP_WITHOUT_PIDFD_OPEN();                                                      \
-  if (!HasPidfdSendSignal()) {                                                    \
-    GTEST_SKIP() << "not supported: pidfd_send_signal() is ENOSYS (Linux < 5.1)"; \
+#define SKIP_WITHOUT_PIDFD_SEND_SIGNAL()                                                         \
+  SKIP_WITHOUT_PIDFD_OPEN();                                                                     \
+  if (!HasPidfdSendSignal()) {                                                                   \
+    GTEST_SKIP() << "not supported: pidfd_send_signal() is ENOSYS (Linux < 5.1, or an emulator " \
+                    "without it)";                                                               \
   }
 
 UniqueFd OpenPidfd(pid_t pid, unsigned flags = 0) {
@@ -150,7 +152,8 @@ PROCSIG_TEST(Pidfd, WaitidByPidfd, "PIDFD.WAITID_P_PIDFD", "Linux waitid(2)",
   UniqueFd fd = OpenPidfd(child.pid());
   ASSERT_TRUE(fd);
   if (!HasWaitidPidfd(fd.get())) {
-    GTEST_SKIP() << "not supported: waitid(P_PIDFD) is EINVAL (Linux < 5.4)";
+    GTEST_SKIP()
+        << "not supported: waitid(P_PIDFD) is EINVAL (Linux < 5.4, or an emulator without it)";
   }
   ASSERT_TRUE(release.Wake());
   siginfo_t info{};
@@ -171,11 +174,13 @@ PROCSIG_TEST(Pidfd, NonblockEagain, "PIDFD.NONBLOCK_EAGAIN", "Linux pidfd_open(2
   ASSERT_TRUE(child);
   UniqueFd fd = OpenPidfd(child.pid(), kPidfdNonblock);
   if (!fd && errno == EINVAL) {
-    GTEST_SKIP() << "not supported: PIDFD_NONBLOCK is EINVAL (Linux < 5.10)";
+    GTEST_SKIP()
+        << "not supported: PIDFD_NONBLOCK is EINVAL (Linux < 5.10, or an emulator without it)";
   }
   ASSERT_TRUE(fd) << DescribeErrno(errno);
   if (!HasWaitidPidfd(fd.get())) {
-    GTEST_SKIP() << "not supported: waitid(P_PIDFD) is EINVAL (Linux < 5.4)";
+    GTEST_SKIP()
+        << "not supported: waitid(P_PIDFD) is EINVAL (Linux < 5.4, or an emulator without it)";
   }
   siginfo_t info{};
   EXPECT_THAT(::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(fd.get()), &info, WEXITED),
@@ -191,7 +196,8 @@ PROCSIG_TEST(Pidfd, WaitidNotChild, "PIDFD.WAITID_NOT_CHILD", "Linux waitid(2)",
   UniqueFd fd = OpenPidfd(::getpid());
   ASSERT_TRUE(fd);
   if (!HasWaitidPidfd(fd.get())) {
-    GTEST_SKIP() << "not supported: waitid(P_PIDFD) is EINVAL (Linux < 5.4)";
+    GTEST_SKIP()
+        << "not supported: waitid(P_PIDFD) is EINVAL (Linux < 5.4, or an emulator without it)";
   }
   siginfo_t info{};
   EXPECT_THAT(::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(fd.get()), &info,

@@ -11,7 +11,6 @@
 #include "assertion.h"
 #include "child.h"
 #include "child_check.h"
-#include "proc.h"
 #include "syscall_matchers.h"
 #include "wait_status.h"
 
@@ -43,11 +42,14 @@ long Milliseconds(const struct rusage& usage) {
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
 }
 
-// A child that burned kBurnMs of CPU and is a zombie now (not reaped).
+// A child that burned kBurnMs of CPU and has ended, not reaped yet. The
+// wait is waitid(WNOWAIT), not /proc's state Z, which a process whose first
+// thread ended before the others already shows.
 ScopedChild ForkBurnedZombie() {
   auto child = ForkChild([] { return BurnCpu(kBurnMs); });
-  if (child && !WaitForProcState(child.pid(), 'Z')) {
-    ADD_FAILURE() << "the CPU-burning child did not end before the deadline";
+  siginfo_t info{};
+  if (child && ::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WEXITED | WNOWAIT) != 0) {
+    ADD_FAILURE() << "waitid(WNOWAIT) for the CPU-burning child failed";
     child.KillAndReap();
   }
   return child;

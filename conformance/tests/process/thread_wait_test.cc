@@ -113,7 +113,9 @@ PROCSIG_TEST(Clone, SiblingThreadChild, "CLONE.WNOTHREAD", "Linux wait(2)",
   const bool started = ReadExact(ready.read_end.get(), &byte, 1);
   ScopedChild child(job.child > 0 ? job.child : -1);
   if (started && child) {
-    EXPECT_TRUE(WaitForProcState(child.pid(), 'Z'));
+    siginfo_t info{};  // ended, not reaped (not /proc's Z: see RUSAGE's helper)
+    EXPECT_THAT(::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WEXITED | WNOWAIT),
+                SyscallSucceeds());
     EXPECT_THAT(::waitpid(child.pid(), nullptr, WNOHANG | __WNOTHREAD),
                 SyscallFailsWithErrno(ECHILD));
     int status = 0;

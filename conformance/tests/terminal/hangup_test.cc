@@ -29,6 +29,7 @@ using terminal::Pty;
 PROCSIG_TEST(Tty, LeaderExitHangsUp, "TTY.LEADER_EXIT_SIGHUP", "XSH _exit",
              "when the controlling process exits, the foreground process group of its "
              "terminal gets SIGHUP") {
+  SKIP_UNLESS_ADOPTS_ORPHANS();
   Pty pty = OpenPty();
   ASSERT_TRUE(pty.ok());
   const int master = pty.master.get();
@@ -94,6 +95,7 @@ void ReportCont(int /*sig*/) { (void)!::write(g_orphan_report_fd, "C", 1); }
 PROCSIG_TEST(Tty, OrphanedStoppedGroup, "TTY.ORPHANED_PGRP_SIGHUP_SIGCONT", "XSH _exit",
              "when a process group becomes orphaned while a member is stopped, every member "
              "gets SIGHUP and SIGCONT") {
+  SKIP_UNLESS_ADOPTS_ORPHANS();
   // A new session S; in it group G of two processes: P and its child Q.
   // Q stops itself; P exits. Q's new parent is this test process, in
   // another session, so G is orphaned with a stopped member.
