@@ -288,10 +288,12 @@ PROCSIG_TEST(Clone, ParentFlagReparents, "CLONE.PARENT", "Linux clone(2)",
     return 0;
   });
   ASSERT_TRUE(middle);
+  pid_pipe.write_end.reset();  // so a middle process that failed gives end of file
   pid_t grandchild = -1;
-  ASSERT_TRUE(ReadExact(pid_pipe.read_end.get(), &grandchild, sizeof grandchild));
-  ScopedChild sibling(grandchild);  // our child now, reaped by us
+  const bool got_pid = ReadExact(pid_pipe.read_end.get(), &grandchild, sizeof grandchild);
+  ScopedChild sibling(got_pid ? grandchild : -1);  // our child, reaped by us
   EXPECT_TRUE(ChildSucceeded(middle, report));
+  ASSERT_TRUE(got_pid) << "the middle process reported no grandchild";
   ASSERT_TRUE(release.Wake());
   EXPECT_THAT(WaitForExit(sibling), ExitedWithStatus(0)) << "1: its getppid() is not the test";
 }
