@@ -312,7 +312,7 @@ PROCSIG_TEST(Clone, VforkSuspendsCaller, "CLONE.VFORK", "Linux clone(2)",
              "clone(CLONE_VM | CLONE_VFORK) returns only after the child has ended, and the "
              "child's stores are in the caller's memory") {
   g_clone_vfork_mark = 0;
-  static char stack[64 * 1024] alignas(16);
+  alignas(16) static char stack[64 * 1024];
   const int pid =
       ::clone(CloneVforkChild, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, nullptr);
   ASSERT_THAT(pid, SyscallSucceeds());
