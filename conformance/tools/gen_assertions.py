@@ -210,7 +210,8 @@ def markdown(entries):
         "",
         "%d assertions, %d of them characterisations (behaviour POSIX leaves open: the"
         % (len(entries), characterisations),
-        "test records what it saw). Clauses name pages of POSIX.1-2024, XSH volume.",
+        "test records what it saw). Clauses name pages of POSIX.1-2024 (XSH, or XBD for the "
+        "terminal interface) or, for a Linux-only call, its man page.",
         "",
         "| area | assertions |",
         "|---|---|",
