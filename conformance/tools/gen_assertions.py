@@ -44,6 +44,13 @@ MACRO = re.compile(r"\bPROCSIG_(TEST|CHARACTERISE|PARAM_TEST|PARAM_CHARACTERISE|
 SOURCE_SUFFIXES = (".cc", ".cpp", ".h")
 REGENERATE = "ninja -C <builddir> assertions-doc"
 
+# issue 14 (processes, terminals, sockets): its areas; its clauses may also
+# name an XBD section (the terminal interface, XBD 11) or, for a Linux-only
+# call, its man page ("Linux clone(2)").
+AREAS += ("VFORK", "CLONE", "SPAWN", "PIDFD", "RUSAGE", "PDEATHSIG", "SUBREAPER", "PIDRANGE",
+          "TTY")
+CLAUSE_PATTERN = re.compile(r"^(XSH |XBD \d|Linux [a-z_0-9]+\([1-8]\)$)")
+
 HERE = os.path.dirname(os.path.realpath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
 REPO = os.path.dirname(CONFORMANCE)
@@ -222,8 +229,8 @@ def validate(entries):
                           % (entry["where"], ident, seen[ident]))
         else:
             seen[ident] = entry["where"]
-        if not entry["clause"].startswith("XSH "):
-            errors.append("%s: clause '%s' does not name an XSH page"
+        if not CLAUSE_PATTERN.match(entry["clause"]):
+            errors.append("%s: clause '%s' names no XSH page, XBD section or Linux man page"
                           % (entry["where"], entry["clause"]))
     return errors
 
@@ -247,7 +254,8 @@ def markdown(entries):
         "",
         "%d assertions, %d of them characterisations (behaviour POSIX leaves open: the"
         % (len(entries), characterisations),
-        "test records what it saw). Clauses name pages of POSIX.1-2024, XSH volume.",
+        "test records what it saw). Clauses name pages of POSIX.1-2024 (XSH, or XBD for the "
+        "terminal interface) or, for a Linux-only call, its man page.",
         "",
         "| area | assertions |",
         "|---|---|",
