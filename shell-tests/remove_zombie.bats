@@ -51,49 +51,56 @@ $(cat -A "$file")"
 @test "C.REMOVE_ZOMBIE.ALL_REAPED: both children reaped when their two SIGCHLDs arrive as one" {
   # The parent is stopped while both children end, so their two SIGCHLDs
   # collapse into one pending signal: the handler must loop on WNOHANG.
+  # The children are the kernel's (the parent's children in /proc): stdout
+  # in a pipe may hold the lines naming them until the parent exits.
   start_bg rz --scale 0.06 -- remove_zombie
-  local parent=${BG_PID[rz]} kids
-  # The children are those the parent names (see C.ZOMBIE.IS_ZOMBIE).
-  wait_until 5 "C.REMOVE_ZOMBIE.LINES: remove_zombie ($parent) never printed two 'Child proc id:'" \
-    log_has "$T/rz.out" '^Child proc id: [0-9]+' 2
+  local parent=${BG_PID[rz]} kids kid
+  within 10 has_n_children "$parent" 2 ||
+    fail "C.REMOVE_ZOMBIE.ALL_REAPED: remove_zombie ($parent) had $(children_of "$parent" | wc -l) children $WAITED s after its start, expected 2 (it was $(alive "$parent" && echo running || echo gone))"
   kill -STOP "$parent"
-  kids=$(sed -n 's/^Child proc id: \([0-9]*\)[[:blank:]]*$/\1/p' "$T/rz.out")
-  local kid
+  kids=$(children_of "$parent")
+  run_deadline remove_zombie 0.06
+  local limit=$REPLY
   for kid in $kids; do
-    wait_until 5 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid never ended" \
-      eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent"
+    within "$limit" eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent" ||
+      fail "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid of the stopped remove_zombie ($parent) had not ended after $WAITED s (its children sleep 10 s, scaled)"
   done
   kill -CONT "$parent"
   for kid in $kids; do
     wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid is still a zombie 2 s after both children ended: the implementation reaps one child per SIGCHLD?" \
       gone_or_not_child "$kid" "$parent"
   done
-  # The handler prints after it has reaped; the rest of the run (its exit
-  # status included) is judged on the shared runs.
-  wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: not two 'Removed proc id:' lines once both children were reaped" \
-    log_has "$T/rz.out" '^Removed proc id:' 2
+  # Its lines (and its exit status) are judged on the shared runs.
 }
 
 @test "C.REMOVE_ZOMBIE.NO_ZOMBIE: as soon as 'Removed proc id: <pid>' appears, <pid> is no zombie" {
   start_bg rz --scale "$SCALE" -- remove_zombie
-  local parent=${BG_PID[rz]} out=$T/rz.out seen=0 pid
+  local parent=${BG_PID[rz]} out=$T/rz.out seen=0 pid seen_alive=0
   local -A checked=()
+  run_deadline remove_zombie "$SCALE"
+  local limit=$REPLY
   now_us
-  local end=$((REPLY + 10000000))
+  local end=$((REPLY + limit * 1000000))
   while [ "$seen" -lt 2 ]; do
+    local running=0
+    alive "$parent" && running=1
     for pid in $(sed -n 's/^Removed proc id: \([0-9]*\)[[:blank:]]*$/\1/p' "$out"); do
       [ -z "${checked[$pid]:-}" ] || continue
       ! is_zombie_child "$pid" "$parent" ||
         fail "C.REMOVE_ZOMBIE.NO_ZOMBIE: 'Removed proc id: $pid' is printed but $pid is still a zombie child of remove_zombie ($parent)"
-      checked[$pid]=1 seen=$((seen + 1))
+      checked[$pid]=1 seen=$((seen + 1)) seen_alive=$((seen_alive + running))
     done
     now_us
-    [ "$REPLY" -lt "$end" ] || fail "C.REMOVE_ZOMBIE.LINES: only $seen 'Removed proc id:' lines after 10 s"
-    [ -e "/proc/$parent" ] || [ "$seen" -ge 2 ] || break
+    [ "$REPLY" -lt "$end" ] || fail "C.REMOVE_ZOMBIE.NO_ZOMBIE: only $seen 'Removed proc id:' lines, remove_zombie ($parent) $(alive "$parent" && echo 'still running' || echo ended), after the ${limit} s deadline"
+    [ "$running" = 1 ] || [ "$seen" -ge 2 ] || break
     nap 0.005
   done
-  finish_bg rz 10
+  finish_bg rz "$limit"
   rz_lines C.REMOVE_ZOMBIE.LINES "$out"
+  # Lines that reach stdout only at the end (stdout in a pipe is fully
+  # buffered, which the contract allows) leave nothing to look at.
+  [ "$seen_alive" -gt 0 ] ||
+    skip "set-up: remove_zombie's 'Removed proc id:' lines reached stdout only when it ended, when no child is left to look at"
 }
 
 @test "C.REMOVE_ZOMBIE.LINES: two children, two ids, five 'wait...', each removal followed by its status, in a pipe" {
