@@ -8,7 +8,7 @@ load ../helpers/stress
 load ../helpers/stress_faults
 
 @test "C.ECHO_MPSERV.MAX_CHILDREN: --max-children 3 with 3 clients held: a 4th waits unanswered, and is served when one leaves" {
-  start_server_with -- --max-children 3
+  start_server --options "--max-children 3"
   local -a held=()
   local i fourth reply='' status=0
   for i in 1 2 3; do
