@@ -136,3 +136,28 @@ $(cat -A "$file")"
   elapsed_at_least 0.4 ||
     fail "C.REMOVE_ZOMBIE.LINES: ended after $ELAPSED s, before its children's 10 s (0.4 s at scale $SCALE)"
 }
+
+@test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: two 'Removed proc id:' lines, real children, no 'Removed proc id: 0'" {
+  start_bg rz --scale 0.2 -- remove_zombie
+  local parent=${BG_PID[rz]} kid
+  within 10 has_n_children "$parent" 1 ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: remove_zombie ($parent) had no child $WAITED s after its start"
+  kid=$(children_of "$parent" | head -n 1)
+  kill -STOP "$kid"
+  within 5 eval "proc_stat $kid && [ \"\$STATE\" = T ]" ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid not seen stopped (state T) within $WAITED s of SIGSTOP"
+  kill -CONT "$kid"
+  within 5 eval "! proc_stat $kid || [ \"\$STATE\" != T ]" ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid still stopped $WAITED s after SIGCONT"
+  run_deadline remove_zombie 0.2
+  finish_bg rz "$REPLY"
+  [ "$BG_STATUS" = 0 ] || fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: status $BG_STATUS
+$(cat -A "$T/rz.out")"
+  [ "$(count_matching "$T/rz.out" '^Removed proc id: 0$')" = 0 ] ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: 'Removed proc id: 0' printed after child $kid was stopped and continued
+$(cat -A "$T/rz.out")"
+  expect_count C.REMOVE_ZOMBIE.STOPPED_CHILD "$T/rz.out" '^Removed proc id: [0-9]+$' 2 'Removed proc id: <pid>'
+  grep -qx "Removed proc id: $kid" <(norm "$T/rz.out") ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: no 'Removed proc id: $kid' for the child that was stopped and continued
+$(cat -A "$T/rz.out")"
+}

@@ -61,3 +61,13 @@ $output"
   stop_bg s INT 5
   [ "$BG_STATUS" = 130 ] || fail "C.SIGACTION.SIGINT_DEFAULT: status $BG_STATUS after SIGINT, expected 130 (killed by SIGINT)"
 }
+
+@test "C.SIGACTION.SIGINT_IGNORED: started with SIGINT ignored, kill -INT while it sleeps still ends it by SIGINT" {
+  env --ignore-signal=INT true 2>/dev/null || skip "this env(1) has no --ignore-signal (coreutils 9 or later)"
+  start_bg s --scale 0.5 --under-test sigaction -- env --ignore-signal=INT "$(prog sigaction)"
+  local pid=${BG_PID[s]} caught
+  wait_until 5 "C.SIGACTION.LINES: sigaction ($pid) never installed its SIGALRM handler" \
+    eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 13) & 1 ))"
+  stop_bg s INT 5
+  [ "$BG_STATUS" = 130 ] || fail "C.SIGACTION.SIGINT_IGNORED: status $BG_STATUS after SIGINT, expected 130 (killed by SIGINT): the inherited SIG_IGN was kept"
+}

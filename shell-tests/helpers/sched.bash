@@ -75,14 +75,18 @@ scaled_or_unscaled() {
 #   STATUS   its exit status (128+n for signal n), or "timeout"
 #   OUT ERR  files holding its stdout and stderr; EV its events
 #   PID      its process ID;  ELAPSED  seconds from start to end
+#   SCHED    "<run> <wait>": seconds it spent on a CPU and runnable waiting
+#            for one (/proc/PID/schedstat), or - where unknown
 #   ORPHANS  "pid state args" lines of processes it left behind
 # Options: --scale X (default $SCALE), --noscale (variable unset),
 #   --scale-raw S (any string, for bad values), --deadline S (default: the
 #   program's unscaled_deadline, which holds whether or not it honours the scale),
 #   --stdin FILE (default /dev/null), --to pipe|file (default pipe),
-#   --tag NAME (file names, default run).
+#   --tag NAME (file names, default run), --under CMD... -- (a command that
+#   execs the program: env LD_PRELOAD=..., prlimit).
 run_prog() {
   local scale=$SCALE set_scale=1 deadline='' stdin=/dev/null to=pipe tag=run
+  local -a under=()
   while [ $# -gt 0 ]; do
     case $1 in
       --scale | --scale-raw) scale=$2; shift 2 ;;
@@ -91,6 +95,11 @@ run_prog() {
       --stdin) stdin=$2; shift 2 ;;
       --to) to=$2; shift 2 ;;
       --tag) tag=$2; shift 2 ;;
+      --under)
+        # --under CMD... --: a command that execs the program (env, prlimit).
+        shift
+        while [ "$1" != -- ]; do under+=("$1"); shift; done
+        shift ;;
       *) break ;;
     esac
   done
@@ -102,7 +111,7 @@ run_prog() {
   local -a envs=(env -u PROCSIG_TIME_SCALE)
   [ "$set_scale" = 1 ] && envs+=("PROCSIG_TIME_SCALE=$scale")
   local -a cmd=("${envs[@]}" "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline"
-    --events "$EV" -- "$exe" "$@")
+    --events "$EV" -- "${under[@]}" "${WRAP[@]}" "$exe" "$@")
   if [ "$to" = file ]; then
     "${cmd[@]}" <"$stdin" >"$OUT" 2>"$ERR" 3>&- || true
   else
@@ -137,7 +146,7 @@ run_quick() {
 # read_events FILE: sets STATUS, PID, ELAPSED, ORPHANS from an events file.
 read_events() {
   local kind rest
-  STATUS='' PID='' ELAPSED='' ORPHANS=''
+  STATUS='' PID='' ELAPSED='' ORPHANS='' SCHED=-
   while read -r kind rest; do
     case $kind in
       pid) PID=$rest ;;
@@ -145,6 +154,7 @@ read_events() {
       signal) STATUS=$((128 + rest)) ;;
       timeout | killed) STATUS=$kind ;;
       orphan) ORPHANS+="$rest"$'\n' ;;
+      sched) SCHED=$rest ;;
       done) ELAPSED=$rest ;;
     esac
   done <"$1"
@@ -212,15 +222,20 @@ release_stdin() {
   unset "BG_HELD_STDIN[$1]"
 }
 
-# next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG.
+# next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG;
+# a 'sched' event is kept in BG_SCHED (for finish_bg) and skipped.
 next_event() {
   local line
-  if ! read -r -t "$2" -u "${BG_EVFD[$1]}" line; then
-    fail "no news from $1 after $2 s while waiting for $3"
-    return 1
-  fi
-  EVENT=${line%% *}
-  EVENT_ARG=${line#* }
+  while :; do
+    if ! read -r -t "$2" -u "${BG_EVFD[$1]}" line; then
+      fail "no news from $1 after $2 s while waiting for $3"
+      return 1
+    fi
+    EVENT=${line%% *}
+    EVENT_ARG=${line#* }
+    [ "$EVENT" = sched ] || return 0
+    BG_SCHED=$EVENT_ARG
+  done
 }
 
 # finish_bg TAG SECONDS: reads events until 'done'; sets BG_STATUS (as
