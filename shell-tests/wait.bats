@@ -9,6 +9,7 @@ SCALE=0.02
 setup_file() {
   shared_run wait pipe --scale "$SCALE"
   shared_run wait file --scale "$SCALE" --to file
+  shared_tty wait tty "$SCALE"
 }
 
 setup() {
@@ -98,8 +99,8 @@ $(cat -A "$file")"
     fail "C.WAIT.TIMING: wait ($parent) had ended before its sleep was over, so the child checks above proved nothing"
 }
 
-@test "C.WAIT.LINES: two 'Child PID:' lines, then the statuses 3 and 7, in a pipe" {
-  load_run pipe
+@test "C.WAIT.LINES: two 'Child PID:' lines, then the statuses 3 and 7, on a terminal" {
+  load_command tty
   wait_lines C.WAIT.LINES "$OUT"
   [ "$A $B" = "3 7" ] || [ "$A $B" = "7 3" ] ||
     fail "C.WAIT.LINES: statuses '$A' and '$B', expected 3 and 7 (WEXITSTATUS)"

@@ -5,8 +5,10 @@ discipline, not kill(), then sends SIGINT to the foreground process group.
 
 usage: pty_run.py [--deadline S] [--ctrl-c-after TEXT] -- PROGRAM [ARG...]
 
-With --ctrl-c-after, the byte 0x03 is written to the terminal as soon as
-TEXT has been read from it. Everything the program writes is printed on
+With --ctrl-c-after, the byte 0x03 is written to the terminal once TEXT
+has been read from it and the program is blocked in a system call (its
+sleep, as /proc/PID/stat shows; at most 2 s later). After the program
+ends, the terminal is read until nothing it left behind still runs. Everything the program writes is printed on
 stdout once it has ended, with the terminal's CR LF turned back into LF
 (echo is off, so the typed ^C is not part of it).
 
@@ -17,6 +19,7 @@ bad usage. Processes the program leaves behind are killed and reaped.
 
 import argparse
 import ctypes
+import glob
 import os
 import pty
 import select
@@ -55,6 +58,39 @@ def child(command):
     os._exit(125)
 
 
+def live_children():
+    """Whether a child of this subreaper (the program, or what it left
+    behind) has not ended yet: it may still write to the terminal."""
+    for path in glob.glob(f"/proc/{os.getpid()}/task/*/children"):
+        try:
+            with open(path) as f:
+                kids = f.read().split()
+        except OSError:
+            continue
+        for kid in kids:
+            try:
+                with open(f"/proc/{kid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        return True
+            except (OSError, IndexError):
+                continue
+    return False
+
+
+def asleep(pid, deadline):
+    """Waits, until the deadline, for pid to be blocked in a system call
+    (state S): back from writing what was read, in its sleep. An
+    observation to know when to type, not a verdict."""
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("S", "Z"):
+                    return
+        except (OSError, IndexError):
+            return
+        time.sleep(0.001)
+
+
 def main():
     args = parse_args()
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -83,7 +119,8 @@ def main():
         # orphan still holds the terminal open.
         ready, _, _ = select.select([] if eof else [master], [], [], min(left, 0.05))
         if not ready:
-            if wstatus is not None:
+            # Ended, and nothing it left behind can still write.
+            if wstatus is not None and not live_children():
                 eof = True
             continue
         try:
@@ -95,6 +132,9 @@ def main():
             continue
         output += chunk
         if trigger and trigger in output:
+            # Typed once the program sleeps, not while it is still in the
+            # stdio call that wrote TEXT.
+            asleep(pid, min(deadline, time.monotonic() + 2))
             os.write(master, b"\x03")
             trigger = None
     kill_and_reap_all()

@@ -331,8 +331,25 @@ shared_command() {
 # load_command TAG: once the shared command has ended, its status, stdout
 # and stderr: status, OUT, ERR.
 load_command() {
-  local d=$BATS_FILE_TMPDIR
-  wait_until 30 "the shared command '$1' did not end (see setup_file)" test -e "$d/$1.ended" || return 1
+  local d=$BATS_FILE_TMPDIR limit=20
+  [ ! -s "$d/$1.deadline" ] || limit=$(<"$d/$1.deadline")
+  wait_until $((limit + 10)) "the shared command '$1' did not end (see setup_file)" test -e "$d/$1.ended" || return 1
   OUT=$d/$1.out ERR=$d/$1.err
   read -r status <"$d/$1.status"
+  STATUS=$status ELAPSED='' ORPHANS=''
+  [ "$STATUS" != 124 ] || STATUS=timeout
+}
+
+# shared_tty NAME TAG SCALE: as shared_run, NAME on a terminal of its own
+# (helpers/pty_run.py), as the chapter runs its programs: stdout is then
+# line-buffered, and the chapter's rules about lines are judged there
+# (docs/contract.md, "Terminal output"); a pipe or a file is C.ALL.NO_DUP's.
+# load_command TAG gives STATUS and OUT.
+shared_tty() {
+  local name=$1 tag=$2
+  [ -x "$(prog "$name")" ] || return 0
+  unscaled_deadline "$name"
+  echo "$REPLY" >"$BATS_FILE_TMPDIR/$tag.deadline"
+  shared_command "$tag" env PROCSIG_TIME_SCALE="$3" "${PY[@]}" "$HELPERS/pty_run.py" \
+    --deadline "$REPLY" -- "${WRAP[@]}" "$(prog "$name")"
 }
