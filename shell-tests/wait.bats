@@ -45,7 +45,13 @@ $(cat -A "$file")"
   [ "$status" -ne 124 ] || fail "C.WAIT.TIMING: wait still ran at the ${REPLY} s deadline (status 124, cut off); its output so far: $output"
   [ "$status" -eq 0 ] || fail "C.WAIT.TIMING: status $status: $stderr"
   printf '%s\n' "$output" >"$T/out"
-  wait_lines C.WAIT.LINES "$T/out"
+  # The two children's PIDs, each once: a line repeated in a pipe is
+  # C.ALL.NO_DUP's business, and the lines' form C.WAIT.LINES's.
+  local -a pids
+  mapfile -t pids < <(norm "$T/out" | sed -n 's/^Child PID: \([0-9]*\)$/\1/p' | awk '!seen[$0]++')
+  [ "${#pids[@]}" = 2 ] || fail "C.WAIT.LINES: ${#pids[@]} distinct 'Child PID: <pid>' lines, expected 2
+$(cat -A "$T/out")"
+  PID1=${pids[0]} PID2=${pids[1]}
   local -A code=()
   local kid what
   while read -r _ kid what; do
