@@ -88,3 +88,40 @@ $(describe_run)"
     fail "C.ECHO_CLIENT.SERVER_GONE: expected one stderr line 'echo_client: ...'
 $(describe_run)"
 }
+
+# sent_by_client INPUT: echo_client against a socat peer that echoes and
+# records what it received in $T/received.
+sent_by_client() {
+  start_peer peer PIPE -r "$T/received"
+  client_run "$1"
+  finish_bg peer 10 || true
+}
+
+@test "C.ECHO_CLIENT.QUIT_AT_EOF: a final 'q' without a newline ends the session and is not sent" {
+  printf 'hello\nq' >"$T/in"
+  sent_by_client "$T/in"
+  expect_status C.ECHO_CLIENT.QUIT_AT_EOF 0
+  printf 'hello\n' >"$T/want"
+  expect_same C.ECHO_CLIENT.QUIT_AT_EOF "$T/want" "$T/received" "what the server received for 'hello\\nq'"
+}
+
+@test "C.ECHO_CLIENT.QUIT_WHOLE_LINE: a 1,023-byte line ending in 'q' is sent, not taken for a 'q' line" {
+  # 1,022 bytes then 'q\n': a 1,024-byte fgets buffer holds 'q\n' alone on
+  # its second read.
+  { head -c 1022 /dev/zero | tr '\0' x; printf 'q\nafter\n'; } >"$T/in"
+  sent_by_client "$T/in"
+  expect_status C.ECHO_CLIENT.QUIT_WHOLE_LINE 0
+  expect_same C.ECHO_CLIENT.QUIT_WHOLE_LINE "$T/in" "$T/received" "what the server received"
+}
+
+@test "C.ALL.SHORT_WRITES: echo_client with every socket write capped at 1,000 bytes sends every byte of 5,000-byte lines" {
+  [ -f "${PROCSIG_SHORT_WRITES_SO:-}" ] ||
+    skip "PROCSIG_SHORT_WRITES_SO ('${PROCSIG_SHORT_WRITES_SO:-}') is not the short-writes shim: run the suite with meson test"
+  local i
+  : >"$T/in"
+  for i in 1 2 3 4 5 6 7 8 9 10; do { head -c 5000 /dev/zero | tr '\0' "$i"; echo; } >>"$T/in"; done
+  start_peer peer PIPE -r "$T/received"
+  run_prog --deadline 20 --stdin "$T/in" --under env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO" -- echo_client 127.0.0.1 "$PEER_PORT"
+  finish_bg peer 10 || true
+  expect_same C.ALL.SHORT_WRITES "$T/in" "$T/received" "what the server received from echo_client"
+}

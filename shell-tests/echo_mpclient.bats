@@ -12,7 +12,7 @@ setup() {
 mp_run() {
   run_prog --deadline 10 --stdin "$1" echo_mpclient 127.0.0.1 "${2:-$SERVER_PORT}"
   [ "$STATUS" != timeout ] ||
-    fail "C.ECHO_MPCLIENT.EOF: echo_mpclient still running 10 s after its input ended: end of stdin ignored, or close() instead of shutdown(SHUT_WR)?
+    fail "C.ECHO_MPCLIENT.EOF: cut off by the deadline: echo_mpclient still ran 10 s after its start, its input all available from the start
 $(describe_run)"
 }
 
@@ -23,33 +23,45 @@ expect_echo() {
   expect_same "$1" "$2" "$T/back" "$3"
 }
 
-@test "C.ECHO_MPCLIENT.ECHO: text lines come back as 'Message from server: <line>'" {
+@test "C.ECHO_MPCLIENT.ECHO: text lines ending with a 'q' line: with every 'Message from server: ' removed, stdout is what was sent" {
+  require_program echo_mpserv
+  start_server
+  printf 'hello\n\nworld, a longer line of text\n' >"$T/text"
+  { cat "$T/text"; printf 'q\n'; } >"$T/in"
+  mp_run "$T/in"
+  # The chapter prints the prefix once per read(), not per line.
+  "${PY[@]}" -c 'import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().replace(b"Message from server: ", b""))' \
+    <"$OUT" >"$T/back"
+  expect_same C.ECHO_MPCLIENT.ECHO "$T/text" "$T/back" "three text lines, prefixes removed"
+}
+
+@test "C.ECHO_MPCLIENT.LINE_PREFIX: text lines come back as 'Message from server: <line>'" {
   require_program echo_mpserv
   start_server
   printf 'hello\n\nworld\n' >"$T/in"
   mp_run "$T/in"
   expect_status C.ECHO_MPCLIENT.EXIT 0
-  expect_lines C.ECHO_MPCLIENT.ECHO "$OUT" 'Message from server: hello' 'Message from server:' \
+  expect_lines C.ECHO_MPCLIENT.LINE_PREFIX "$OUT" 'Message from server: hello' 'Message from server:' \
     'Message from server: world'
 }
 
-@test "C.ECHO_MPCLIENT.ECHO: 64 KiB of binary lines with NULs come back exactly" {
+@test "C.ECHO_MPCLIENT.LINE_PREFIX: 64 KiB of binary lines with NULs come back exactly" {
   require_program echo_mpserv
   start_server
   make_data "$T/in" 65536
   mp_run "$T/in"
   expect_status C.ECHO_MPCLIENT.EXIT 0
-  expect_echo C.ECHO_MPCLIENT.ECHO "$T/in" "64 KiB with NULs"
+  expect_echo C.ECHO_MPCLIENT.LINE_PREFIX "$T/in" "64 KiB with NULs"
 }
 
-@test "C.ECHO_MPCLIENT.ECHO: 1 MiB with a last line lacking its newline come back exactly" {
+@test "C.ECHO_MPCLIENT.LINE_PREFIX: 1 MiB with a last line lacking its newline come back exactly" {
   require_program echo_mpserv
   start_server
   make_data "$T/in" 1048576
   printf 'tail' >>"$T/in"
   mp_run "$T/in"
   expect_status C.ECHO_MPCLIENT.EXIT 0
-  expect_echo C.ECHO_MPCLIENT.ECHO "$T/in" "1 MiB"
+  expect_echo C.ECHO_MPCLIENT.LINE_PREFIX "$T/in" "1 MiB"
 }
 
 @test "C.ECHO_MPCLIENT.PIPE: all of a piped stdin is sent and echoed before the client exits" {
@@ -104,4 +116,50 @@ quit_case() {
   exec {w}>&-
   [ "$BG_STATUS" = 0 ] || fail "C.ECHO_MPCLIENT.EXIT: status $BG_STATUS after the server closed, expected 0"
   [ -z "$BG_ORPHANS" ] || fail "C.ECHO_MPCLIENT.EXIT: processes left behind: $BG_ORPHANS"
+}
+
+# mp_sent INPUT: echo_mpclient against a socat peer that echoes and
+# records what it received in $T/received.
+mp_sent() {
+  start_peer peer PIPE -r "$T/received"
+  mp_run "$1" "$PEER_PORT"
+  finish_bg peer 10 || true
+}
+
+@test "C.ECHO_MPCLIENT.QUIT_AT_EOF: a final 'q' without a newline stops sending and is not sent" {
+  printf 'hello\nq' >"$T/in"
+  mp_sent "$T/in"
+  expect_status C.ECHO_MPCLIENT.QUIT_AT_EOF 0
+  printf 'hello\n' >"$T/want"
+  expect_same C.ECHO_MPCLIENT.QUIT_AT_EOF "$T/want" "$T/received" "what the server received for 'hello\\nq'"
+}
+
+@test "C.ECHO_MPCLIENT.QUIT_WHOLE_LINE: lines of n bytes then 'q' are sent, for every n a read buffer may end at" {
+  # n bytes of x, then 'q\n': a client that compares each read() chunk
+  # with "q\n" ends the session at the chunk boundary.
+  local n k
+  : >"$T/in"
+  for k in 5 6 7 8 9 10 11 12 13 14 15 16; do
+    for n in $(((1 << k) - 2)) $(((1 << k) - 1)) $((1 << k)) $(((1 << k) + 1)); do
+      { head -c "$n" /dev/zero | tr '\0' x; printf 'q\nafter\n'; } >>"$T/in"
+    done
+  done
+  { head -c 29 /dev/zero | tr '\0' x; printf 'q\nafter\n'; } >>"$T/in"
+  cp "$T/in" "$T/want"
+  printf 'q\n' >>"$T/in"
+  mp_sent "$T/in"
+  expect_status C.ECHO_MPCLIENT.QUIT_WHOLE_LINE 0
+  expect_same C.ECHO_MPCLIENT.QUIT_WHOLE_LINE "$T/want" "$T/received" "what the server received before the final 'q' line"
+}
+
+@test "C.ALL.SHORT_WRITES: echo_mpclient with every socket write capped at 1,000 bytes sends every byte of 5,000-byte lines" {
+  [ -f "${PROCSIG_SHORT_WRITES_SO:-}" ] ||
+    skip "PROCSIG_SHORT_WRITES_SO ('${PROCSIG_SHORT_WRITES_SO:-}') is not the short-writes shim: run the suite with meson test"
+  local i
+  : >"$T/in"
+  for i in 1 2 3 4 5 6 7 8 9 10; do { head -c 5000 /dev/zero | tr '\0' "$i"; echo; } >>"$T/in"; done
+  start_peer peer PIPE -r "$T/received"
+  run_prog --deadline 20 --stdin "$T/in" --under env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO" -- echo_mpclient 127.0.0.1 "$PEER_PORT"
+  finish_bg peer 10 || true
+  expect_same C.ALL.SHORT_WRITES "$T/in" "$T/received" "what the server received from echo_mpclient"
 }

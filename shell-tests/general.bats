@@ -8,11 +8,11 @@ load_lib bats-assert
 CONTRACT=$BATS_TEST_DIRNAME/../docs/contract.md
 NAMES=(fork zombie wait waitpid signal sigaction remove_zombie echo_mpserv echo_mpclient echo_client fd_share)
 
-contract_ids() { grep -oE '`C\.[A-Z_]+\.[A-Z_]+`' "$CONTRACT" | tr -d '`' | sort -u; }
+contract_ids() { grep -oE '`C\.[A-Z0-9_]+\.[A-Z0-9_]+`' "$CONTRACT" | tr -d '`' | sort -u; }
 # The e2e files and the stress suite's (shell-tests/stress/) together.
 test_files() { compgen -G "$BATS_TEST_DIRNAME/*.bats"; compgen -G "$BATS_TEST_DIRNAME/stress/*.bats" || true; }
 test_ids() {
-  test_files | xargs sed -n 's/^@test "\(C\.[A-Z_]*\.[A-Z_]*\):.*/\1/p' | sort -u
+  test_files | xargs sed -n 's/^@test "\(C\.[A-Z0-9_]*\.[A-Z0-9_]*\):.*/\1/p' | sort -u
 }
 
 @test "C.ALL.NAMES: every rule of docs/contract.md is checked by at least one test" {
@@ -26,7 +26,7 @@ test_ids() {
   local unknown bad
   unknown=$(comm -13 <(contract_ids) <(test_ids))
   [ -z "$unknown" ] || fail "tests name rules the contract lacks: $(echo $unknown)"
-  bad=$(test_files | xargs grep -h '^@test ' | grep -vE '^@test "C\.[A-Z_]+\.[A-Z_]+: ' || true)
+  bad=$(test_files | xargs grep -h '^@test ' | grep -vE '^@test "C\.[A-Z0-9_]+\.[A-Z0-9_]+: ' || true)
   [ -z "$bad" ] || fail "test names that do not start with '<rule ID>: ':
 $bad"
 }

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2153 # STATUS, OUT, ERR: set by the runs of sched.bash
 # Assertions: each failure names its rule first (the line ci/report and
 # ci/selfcheck take as the message), then what was observed.
 

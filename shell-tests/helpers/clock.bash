@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables set here are read by the .bats files
 # The clock: microseconds, a pause that forks nothing, and the one deadline
 # loop every wait of the suites goes through (within, and wait_until, which
 # fails with a message when the deadline passes). Nothing sleeps to

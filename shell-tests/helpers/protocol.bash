@@ -32,6 +32,10 @@ HELPERS=${BASH_SOURCE[0]%/*}
 # would cost a shell script's start on every helper run.
 if [ -x /usr/bin/python3 ]; then PY=(/usr/bin/python3 -E -S); else PY=(python3 -E -S); fi
 
+# PROCSIG_PROGRAM_WRAPPER ("cmd args"): every program under test is started
+# as  cmd args <program> <args>  (an emulator, a sandbox, a tracer).
+read -ra WRAP <<<"${PROCSIG_PROGRAM_WRAPPER:-}"
+
 # The time scale most tests run the programs at; a file may change it.
 : "${SCALE:=0.02}"
 

@@ -4,18 +4,89 @@
 # background (start_bg ... finish_bg), or shared by a file's tests
 # (shared_run, load_run), each under helpers/run_bounded.py: a deadline, a
 # session of its own, a subreaper that reports what they leave behind.
+# shellcheck disable=SC2153 # SCALE is set by protocol.bash or the .bats file
+
+# The programs started in the background, by tag (emptied by common_setup).
+declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=()
+
+# ------------------------------------------------------------ time scale
+
+# How long each timed program's script takes at scale 1, the chapter's own
+# durations (docs/contract.md), in whole seconds, rounded up: zombie's and
+# wait's 30 s sleeps, waitpid's 15 s child polled every 3 s, three 2 s
+# alarms, remove_zombie's five 5 s sleeps.
+declare -gA CHAPTER_RUN=([zombie]=30 [wait]=30 [waitpid]=18 [signal]=6 [sigaction]=6
+  [remove_zombie]=25)
+# Added to every deadline computed from them: start-up on a loaded machine.
+: "${DEADLINE_MARGIN:=8}"
+
+# honours_scale NAME: NAME honours PROCSIG_TIME_SCALE. A program may ignore
+# it (C.ALL.TIME_SCALE) and is then only slower; at the smallest scale,
+# 0.001, one that honours it ends within 4 s, where the chapter's durations
+# take 6 s at least. Asked once per file (the answer is kept in
+# BATS_FILE_TMPDIR); costs 4 s for a program that ignores the scale.
+honours_scale() {
+  local f=$BATS_FILE_TMPDIR/honours-scale.$1 status=0
+  if [ ! -s "$f" ]; then
+    # timeout(1) kills the program's whole process group at the deadline.
+    timeout -s KILL 4 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog "$1")" </dev/null \
+      >/dev/null 2>&1 3>&- || status=$?
+    if [ "$status" = 137 ]; then echo no >"$f"; else echo yes >"$f"; fi
+  fi
+  [ "$(<"$f")" = yes ]
+}
+
+# probe_scales NAME...: honours_scale for each present program, at the same
+# time (in setup_file: a file that needs several answers waits 4 s once).
+probe_scales() {
+  local name
+  for name in "$@"; do
+    [ -x "$(prog "$name")" ] || continue
+    honours_scale "$name" &
+  done
+  wait
+}
+
+# run_deadline NAME SCALE: in REPLY, whole seconds within which a run of
+# NAME at SCALE ends: the chapter's durations, scaled if NAME honours the
+# scale, plus DEADLINE_MARGIN; 10 for a program without durations.
+run_deadline() {
+  local run=${CHAPTER_RUN[$1]:-}
+  [ -n "$run" ] || { REPLY=10; return 0; }
+  if [ "$2" != 1 ] && honours_scale "$1"; then
+    to_us "$2"
+    run=$(((run * REPLY + 999999) / 1000000))
+  fi
+  REPLY=$((run + DEADLINE_MARGIN))
+}
+
+# unscaled_deadline NAME: run_deadline at scale 1, without asking whether
+# NAME honours the scale: a bound for any implementation, for runs whose
+# deadline only matters when a program hangs.
+unscaled_deadline() { run_deadline "$1" 1; }
+
+# scaled_or_unscaled NAME SCALE SECONDS: in REPLY, SECONDS if NAME honours
+# the scale (a bound the test chose for SCALE), else the unscaled deadline.
+scaled_or_unscaled() {
+  if honours_scale "$1"; then REPLY=$3; else unscaled_deadline "$1"; fi
+}
 
 # run_prog [options] NAME [ARG...]: runs a program to its end and records
 #   STATUS   its exit status (128+n for signal n), or "timeout"
 #   OUT ERR  files holding its stdout and stderr; EV its events
 #   PID      its process ID;  ELAPSED  seconds from start to end
+#   SCHED    "<run> <wait>": seconds it spent on a CPU and runnable waiting
+#            for one (/proc/PID/schedstat), or - where unknown
 #   ORPHANS  "pid state args" lines of processes it left behind
 # Options: --scale X (default $SCALE), --noscale (variable unset),
-#   --scale-raw S (any string, for bad values), --deadline S (default 10),
+#   --scale-raw S (any string, for bad values), --deadline S (default: the
+#   program's unscaled_deadline, which holds whether or not it honours the scale),
 #   --stdin FILE (default /dev/null), --to pipe|file (default pipe),
-#   --tag NAME (file names, default run).
+#   --tag NAME (file names, default run), --under CMD... -- (a command that
+#   execs the program: env LD_PRELOAD=..., prlimit).
 run_prog() {
-  local scale=$SCALE set_scale=1 deadline=10 stdin=/dev/null to=pipe tag=run
+  local scale=$SCALE set_scale=1 deadline='' stdin=/dev/null to=pipe tag=run
+  local -a under=()
   while [ $# -gt 0 ]; do
     case $1 in
       --scale | --scale-raw) scale=$2; shift 2 ;;
@@ -24,16 +95,23 @@ run_prog() {
       --stdin) stdin=$2; shift 2 ;;
       --to) to=$2; shift 2 ;;
       --tag) tag=$2; shift 2 ;;
+      --under)
+        # --under CMD... --: a command that execs the program (env, prlimit).
+        shift
+        while [ "$1" != -- ]; do under+=("$1"); shift; done
+        shift ;;
       *) break ;;
     esac
   done
+  [ -n "$deadline" ] || { unscaled_deadline "$1"; deadline=$REPLY; }
+  DEADLINE=$deadline
   local exe
   exe=$(prog "$1"); shift
   OUT=$T/$tag.out ERR=$T/$tag.err EV=$T/$tag.ev
   local -a envs=(env -u PROCSIG_TIME_SCALE)
   [ "$set_scale" = 1 ] && envs+=("PROCSIG_TIME_SCALE=$scale")
   local -a cmd=("${envs[@]}" "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline"
-    --events "$EV" -- "$exe" "$@")
+    --events "$EV" -- "${under[@]}" "${WRAP[@]}" "$exe" "$@")
   if [ "$to" = file ]; then
     "${cmd[@]}" <"$stdin" >"$OUT" 2>"$ERR" 3>&- || true
   else
@@ -68,7 +146,7 @@ run_quick() {
 # read_events FILE: sets STATUS, PID, ELAPSED, ORPHANS from an events file.
 read_events() {
   local kind rest
-  STATUS='' PID='' ELAPSED='' ORPHANS=''
+  STATUS='' PID='' ELAPSED='' ORPHANS='' SCHED=-
   while read -r kind rest; do
     case $kind in
       pid) PID=$rest ;;
@@ -76,6 +154,7 @@ read_events() {
       signal) STATUS=$((128 + rest)) ;;
       timeout | killed) STATUS=$kind ;;
       orphan) ORPHANS+="$rest"$'\n' ;;
+      sched) SCHED=$rest ;;
       done) ELAPSED=$rest ;;
     esac
   done <"$1"
@@ -92,7 +171,7 @@ read_events() {
 # stderr into $T/TAG.out and $T/TAG.err, events into a FIFO; waits for its
 # PID (BG_PID[TAG]). stop_bg or the teardown kills and reaps it.
 start_bg() {
-  local tag=$1 deadline=40 scale=$SCALE stdin=/dev/null external=0 tested= held
+  local tag=$1 deadline=40 scale=$SCALE stdin=/dev/null external=0 tested='' held
   local -a opts=()
   shift
   while [ "$1" != -- ]; do
@@ -143,15 +222,20 @@ release_stdin() {
   unset "BG_HELD_STDIN[$1]"
 }
 
-# next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG.
+# next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG;
+# a 'sched' event is kept in BG_SCHED (for finish_bg) and skipped.
 next_event() {
   local line
-  if ! read -r -t "$2" -u "${BG_EVFD[$1]}" line; then
-    fail "no news from $1 after $2 s while waiting for $3"
-    return 1
-  fi
-  EVENT=${line%% *}
-  EVENT_ARG=${line#* }
+  while :; do
+    if ! read -r -t "$2" -u "${BG_EVFD[$1]}" line; then
+      fail "no news from $1 after $2 s while waiting for $3"
+      return 1
+    fi
+    EVENT=${line%% *}
+    EVENT_ARG=${line#* }
+    [ "$EVENT" = sched ] || return 0
+    BG_SCHED=$EVENT_ARG
+  done
 }
 
 # finish_bg TAG SECONDS: reads events until 'done'; sets BG_STATUS (as
@@ -208,8 +292,10 @@ shared_run() {
   local name=$1 tag=$2
   shift 2
   [ -x "$(prog "$name")" ] || return 0
+  unscaled_deadline "$name"
+  echo "$REPLY" >"$BATS_FILE_TMPDIR/$tag.deadline"
   (
-    T=$BATS_FILE_TMPDIR run_prog --tag "$tag" "$@" "$name"
+    T=$BATS_FILE_TMPDIR run_prog --tag "$tag" --deadline "$REPLY" "$@" "$name"
     : >"$BATS_FILE_TMPDIR/$tag.ended"
   ) </dev/null 3>&- &
 }
@@ -218,11 +304,13 @@ shared_run() {
 teardown_file() { wait; }
 
 # load_run TAG: the results of a shared_run, as run_prog sets them, once
-# it has ended (run_prog's deadlines are 20 s at most).
+# it has ended (its runner ends it at its deadline, DEADLINE).
 load_run() {
-  OUT=$BATS_FILE_TMPDIR/$1.out ERR=$BATS_FILE_TMPDIR/$1.err EV=$BATS_FILE_TMPDIR/$1.ev
-  wait_until 30 "the shared run '$1' did not end (see setup_file)" \
-    test -e "$BATS_FILE_TMPDIR/$1.ended" || return 1
+  local d=$BATS_FILE_TMPDIR
+  OUT=$d/$1.out ERR=$d/$1.err EV=$d/$1.ev DEADLINE=20
+  [ ! -s "$d/$1.deadline" ] || DEADLINE=$(<"$d/$1.deadline")
+  wait_until $((DEADLINE + 10)) "the shared run '$1' did not end, although its runner's deadline was $DEADLINE s (see setup_file)" \
+    test -e "$d/$1.ended" || return 1
   read_events "$EV"
 }
 
