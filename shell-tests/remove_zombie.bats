@@ -137,9 +137,11 @@ $(cat -A "$file")"
 @test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: two 'Removed proc id:' lines, real children, no 'Removed proc id: 0'" {
   start_bg rz --scale 0.2 -- remove_zombie
   local parent=${BG_PID[rz]} kid
-  within 10 has_n_children "$parent" 1 ||
-    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: remove_zombie ($parent) had no child $WAITED s after its start"
-  kid=$(children_of "$parent" | head -n 1)
+  # Both children forked: a launcher's helpers (a pyenv shim's) come and go
+  # one at a time before the program runs.
+  within 10 has_n_children "$parent" 2 ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: remove_zombie ($parent) had $(children_of "$parent" | wc -l) children $WAITED s after its start, expected 2"
+  kid=$(children_of "$parent" | sort -n | head -n 1)
   kill -STOP "$kid"
   # T, or t (tracing stop) under a tracer such as strace -f.
   within 5 eval "proc_stat $kid && [[ \$STATE == [Tt] ]]" ||
