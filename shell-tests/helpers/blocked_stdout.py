@@ -16,7 +16,8 @@ stdout (it ended first). Then the pipe is drained: the program's output
 goes to stdout.
 
 Exit status: the program's (128+n for signal n); 124 on deadline; 125 on
-bad usage. Processes it leaves behind are killed and reaped.
+bad usage; 122 when this kernel cannot show where a process blocks.
+Processes it leaves behind are killed and reaped.
 """
 
 import argparse
@@ -109,8 +110,20 @@ def ended_child(kid, deadline):
     return f"child {kid} {what.replace('exit ', '')}"
 
 
+def can_see_blocking():
+    """Whether this kernel shows where a process is blocked: /proc/PID/syscall
+    (user-mode Linux lacks it), or a /proc/PID/wchan that names a function
+    (our parent, a shell waiting for us, is blocked somewhere)."""
+    return (os.path.exists(f"/proc/{os.getpid()}/syscall")
+            or read_proc(os.getppid(), "wchan") not in ("", "0"))
+
+
 def main():
     args = parse_args()
+    if not can_see_blocking():
+        sys.stderr.write("blocked_stdout: this kernel has neither /proc/PID/syscall nor a "
+                         "/proc/PID/wchan that names where a process blocks\n")
+        return 122
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     deadline = time.monotonic() + args.deadline
     r, w, filled = pipe_with_room(args.room)
@@ -141,7 +154,8 @@ def main():
             kill_session(pid)
             os.waitpid(pid, 0)
             kill_and_reap_all()
-            sys.stderr.write("blocked_stdout: deadline passed before the program wrote\n")
+            sys.stderr.write(f"blocked_stdout: cut off at the {args.deadline} s deadline: the program "
+                             "had neither ended nor been seen blocked writing to stdout\n")
             return 124
         time.sleep(0.002)
     with open(args.report, "w") as f:
