@@ -27,8 +27,8 @@ RSS_SLACK_KIB=64
   fds_after=$(fd_count "$SERVER_PID")
   rss_after=$(rss_anon_kib "$SERVER_PID")
   [ "$fds_after" = "$fds_before" ] ||
-    fail "C.ECHO_MPSERV.STEADY: echo_mpserv ($SERVER_PID) holds $fds_after descriptors after 10,000 connections, $fds_before before them (a descriptor kept per connection?):
+    fail "C.ECHO_MPSERV.STEADY: echo_mpserv ($SERVER_PID) holds $fds_after descriptors after 10,000 connections, $fds_before before them:
 $(ls -l "/proc/$SERVER_PID/fd" | tail -n 5)"
   [ "$((rss_after - rss_before))" -le "$RSS_SLACK_KIB" ] ||
-    fail "C.ECHO_MPSERV.STEADY: echo_mpserv's RssAnon grew from $rss_before KiB after 100 connections to $rss_after KiB after 10,000 more, more than $RSS_SLACK_KIB KiB (memory kept per connection?)"
+    fail "C.ECHO_MPSERV.STEADY: echo_mpserv's RssAnon grew from $rss_before KiB after 100 connections to $rss_after KiB after 10,000 more, more than $RSS_SLACK_KIB KiB"
 }
