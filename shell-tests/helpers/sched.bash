@@ -29,8 +29,10 @@ honours_scale() {
   local f=$BATS_FILE_TMPDIR/honours-scale.$1 status=0
   if [ ! -s "$f" ]; then
     # timeout(1) kills the program's whole process group at the deadline.
-    timeout -s KILL 4 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog "$1")" </dev/null \
-      >/dev/null 2>&1 3>&- || status=$?
+    # In a subshell whose stderr is dropped: timeout kills itself with the
+    # group, which bash would report ("Killed").
+    (timeout -s KILL 4 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog "$1")" </dev/null \
+      >/dev/null 2>&1 3>&-) 2>/dev/null || status=$?
     if [ "$status" = 137 ]; then echo no >"$f"; else echo yes >"$f"; fi
   fi
   [ "$(<"$f")" = yes ]
