@@ -242,7 +242,8 @@ release_stdin() {
 }
 
 # next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG;
-# a 'sched' event is kept in BG_SCHED (for finish_bg) and skipped.
+# 'sched' (kept in BG_SCHED) and 'layer' (the wrapper's pid, in BG_LAYER)
+# are skipped.
 next_event() {
   local line
   while :; do
@@ -252,8 +253,11 @@ next_event() {
     fi
     EVENT=${line%% *}
     EVENT_ARG=${line#* }
-    [ "$EVENT" = sched ] || return 0
-    BG_SCHED=$EVENT_ARG
+    case $EVENT in
+      sched) BG_SCHED=$EVENT_ARG ;;
+      layer) BG_LAYER=$EVENT_ARG ;;
+      *) return 0 ;;
+    esac
   done
 }
 
