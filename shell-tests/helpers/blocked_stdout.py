@@ -2,7 +2,8 @@
 """Holds a program at a write to stdout, to see which of its children had
 ended with which exit status before it could reap them.
 
-usage: blocked_stdout.py [--deadline S] [--room N] --report FILE -- PROGRAM [ARG...]
+usage: blocked_stdout.py [--deadline S] [--room N] --report FILE [--program PATH]
+                         -- PROGRAM [ARG...]
 
 The program's stdout is a one-page pipe filled up to N bytes short of the
 brim (default 0). Linux appends a small write to the pipe's last page when
@@ -29,7 +30,7 @@ import signal
 import sys
 import time
 
-from run_bounded import PR_SET_CHILD_SUBREAPER, kill_and_reap_all, kill_session, status_of
+from run_bounded import PR_SET_CHILD_SUBREAPER, follow, kill_and_reap_all, kill_session, status_of
 
 # Named in the fcntl module from Python 3.10 only (Debian 11 has 3.9).
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -40,6 +41,7 @@ def parse_args():
     p.add_argument("--deadline", type=float, default=20.0)
     p.add_argument("--room", type=int, default=0)
     p.add_argument("--report", required=True)
+    p.add_argument("--program", help="the program's path, when COMMAND runs it under a layer")
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
     if a.command and a.command[0] == "--":
@@ -139,6 +141,8 @@ def main():
             os.write(2, f"blocked_stdout: cannot run {args.command[0]}: {e.strerror}\n".encode())
         os._exit(125)
     os.close(w)
+    # Under a layer (--program), the program's own process is watched.
+    watched = follow(pid, args.program, deadline) if args.program else pid
     report = []
     # Poll the program's state until it blocks or ends, a few ms apart.
     while True:
@@ -146,8 +150,8 @@ def main():
         if done:
             report.append("not-blocked")
             break
-        if blocked_on_pipe(pid):
-            report += [ended_child(kid, deadline) for kid in children_of(pid)]
+        if blocked_on_pipe(watched):
+            report += [ended_child(kid, deadline) for kid in children_of(watched)]
             wstatus = None
             break
         if time.monotonic() > deadline:
