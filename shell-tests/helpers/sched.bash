@@ -21,19 +21,24 @@ declare -gA CHAPTER_RUN=([zombie]=30 [wait]=30 [waitpid]=18 [signal]=6 [sigactio
 : "${DEADLINE_MARGIN:=8}"
 
 # honours_scale NAME: NAME honours PROCSIG_TIME_SCALE. A program may ignore
-# it (C.ALL.TIME_SCALE) and is then only slower; at the smallest scale,
-# 0.001, one that honours it ends within 4 s, where the chapter's durations
-# take 6 s at least. Asked once per file (the answer is kept in
-# BATS_FILE_TMPDIR); costs 4 s for a program that ignores the scale.
+# it (C.ALL.TIME_SCALE) and is then only slower. Two probes at once, each
+# within 5 s, where the chapter's durations take 6 s at least: one that
+# honours the scale rejects PROCSIG_TIME_SCALE=abc with status 2, or ends
+# at 0.001. Asked once per file (the answer is kept in BATS_FILE_TMPDIR);
+# costs 5 s for a program that ignores the scale.
 honours_scale() {
-  local f=$BATS_FILE_TMPDIR/honours-scale.$1 status=0
+  local f=$BATS_FILE_TMPDIR/honours-scale.$1 bad=0 tiny=0 exe
   if [ ! -s "$f" ]; then
-    # timeout(1) kills the program's whole process group at the deadline.
-    # In a subshell whose stderr is dropped: timeout kills itself with the
+    exe=$(prog "$1")
+    # In subshells whose stderr is dropped: timeout kills itself with the
     # group, which bash would report ("Killed").
-    (timeout -s KILL 4 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog "$1")" </dev/null \
-      >/dev/null 2>&1 3>&-) 2>/dev/null || status=$?
-    if [ "$status" = 137 ]; then echo no >"$f"; else echo yes >"$f"; fi
+    (timeout -s KILL 5 env PROCSIG_TIME_SCALE=abc "${WRAP[@]}" "$exe" </dev/null \
+      >/dev/null 2>&1 3>&-) 2>/dev/null &
+    local probe=$!
+    (timeout -s KILL 5 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$exe" </dev/null \
+      >/dev/null 2>&1 3>&-) 2>/dev/null || tiny=$?
+    wait "$probe" || bad=$?
+    if [ "$bad" = 2 ] || [ "$tiny" != 137 ]; then echo yes >"$f"; else echo no >"$f"; fi
   fi
   [ "$(<"$f")" = yes ]
 }
