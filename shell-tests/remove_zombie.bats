@@ -145,8 +145,11 @@ $(cat -A "$file")"
   expect_no_orphans C.ALL.NO_ORPHANS
 }
 
-@test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: two 'Removed proc id:' lines, real children, no 'Removed proc id: 0'" {
-  start_bg rz --scale 0.2 -- remove_zombie
+@test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: no 'Removed proc id: 0', each report names a child once" {
+  # stdout on a terminal, as the chapter runs it (in a pipe, lines repeated
+  # by an unflushed fork are C.ALL.NO_DUP's).
+  start_bg rz --scale 0.2 --under-test remove_zombie -- "${PY[@]}" "$HELPERS/tty_out.py" "$T/rz.tty" -- \
+    "$(prog remove_zombie)"
   local parent=${BG_PID[rz]} kid
   # Both children forked: a launcher's helpers (a pyenv shim's) come and go
   # one at a time before the program runs.
@@ -162,13 +165,17 @@ $(cat -A "$file")"
     fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid still stopped $WAITED s after SIGCONT"
   run_deadline remove_zombie 0.2
   finish_bg rz "$REPLY"
-  [ "$BG_STATUS" = 0 ] || fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: status $BG_STATUS
-$(cat -A "$T/rz.out")"
-  [ "$(count_matching "$T/rz.out" '^Removed proc id: 0$')" = 0 ] ||
+  local out=$T/rz.tty
+  [ "$(count_matching "$out" '^Removed proc id: 0$')" = 0 ] ||
     fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: 'Removed proc id: 0' printed after child $kid was stopped and continued
-$(cat -A "$T/rz.out")"
-  expect_count C.REMOVE_ZOMBIE.STOPPED_CHILD "$T/rz.out" '^Removed proc id: [0-9]+$' 2 'Removed proc id: <pid>'
-  grep -qx "Removed proc id: $kid" <(norm "$T/rz.out") ||
-    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: no 'Removed proc id: $kid' for the child that was stopped and continued
-$(cat -A "$T/rz.out")"
+$(cat -A "$out")"
+  # Each report names one of the two children, once (that both are
+  # reported is ALL_REAPED's business).
+  local ids bad
+  ids=$(norm "$out" | sed -n 's/^Child proc id: \([0-9]*\)$/\1/p' | sort -u | paste -sd '|')
+  bad=$(norm "$out" | sed -n 's/^Removed proc id: \([0-9]*\)$/\1/p' | sort | uniq -c |
+    awk -v ids="^($ids)\$" '$1 > 1 || $2 !~ ids')
+  [ -z "$bad" ] ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: 'Removed proc id:' lines that name no child, or one twice (count pid): $bad
+$(cat -A "$out")"
 }
