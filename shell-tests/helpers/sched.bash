@@ -232,7 +232,9 @@ start_bg() {
   BG_WRAPPER[$tag]=$!
   BG_EVFD[$tag]=$fd
   BG_PID[$tag]=
-  next_event "$tag" 5 "the start of $tag" || return 1
+  # A bound, not a pace: on a loaded machine starting the runner alone can
+  # take seconds.
+  next_event "$tag" 30 "the start of $tag" || return 1
   [ "$EVENT" = pid ] || { fail "start_bg: unexpected first event '$EVENT $EVENT_ARG'"; return 1; }
   BG_PID[$tag]=$EVENT_ARG
 }
