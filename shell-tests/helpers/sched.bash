@@ -129,12 +129,13 @@ run_prog() {
   read_events "$EV"
 }
 
-# run_quick [--scale-raw S] [--deadline S] [--tag NAME] NAME [ARG...]: for
+# run_quick [--scale-raw S] [--deadline S (10)] [--tag NAME] NAME [ARG...]: for
 # runs that should end at once (bad input): no runner process, only
 # timeout(1), which kills the program's process group at the deadline.
 # Sets STATUS (timeout on deadline), OUT, ERR; ORPHANS and ELAPSED empty.
 run_quick() {
-  local deadline=5 tag=quick
+  # 10 s: a Python program behind a pyenv shim took over 5 s to start at load 46.
+  local deadline=10 tag=quick
   local -a envs=(env -u PROCSIG_TIME_SCALE)
   while [ $# -gt 0 ]; do
     case $1 in
