@@ -9,6 +9,7 @@ SCALE=0.04
 setup_file() {
   shared_run remove_zombie pipe --scale "$SCALE"
   shared_run remove_zombie file --scale "$SCALE" --to file
+  shared_tty remove_zombie tty "$SCALE"
 }
 
 setup() {
@@ -17,7 +18,7 @@ setup() {
 }
 
 # rz_lines RULE FILE: the lines of C.REMOVE_ZOMBIE.LINES; sets KID1 KID2
-# (in 'Child proc id:' order) and STATUS_OF (pid -> reported status).
+# (in 'Child proc id:' order) and STATUS_OF (reported pid -> status).
 rz_lines() {
   local rule=$1 file=$2
   local -a l ids=()
@@ -37,12 +38,18 @@ rz_lines() {
   [ "$(count_matching "$file" "^Hi! I'm child process$")" -eq 2 ] || bad+="not two 'Hi! I'm child process'; "
   [ "$(count_matching "$file" '^wait\.\.\.$')" -eq 5 ] || bad+="not five 'wait...'; "
   [ "${#ids[@]}" -eq 2 ] || bad+="not two 'Child proc id:'; "
-  [ "$(count_matching "$file" '^Removed proc id: ')" -eq 2 ] || bad+="not two 'Removed proc id:'; "
-  [ "$(count_matching "$file" '^Child send: ')" -eq 2 ] || bad+="not two 'Child send:'; "
+  # One pair at least: the chapter's handler reports one child when the
+  # two SIGCHLDs arrive as one (that both are is C.REMOVE_ZOMBIE.ALL_REAPED).
+  local pairs
+  pairs=$(count_matching "$file" '^Removed proc id: ')
+  [ "$pairs" -ge 1 ] && [ "$pairs" -le 2 ] || bad+="$pairs 'Removed proc id:' lines, expected 1 or 2; "
+  [ "$(count_matching "$file" '^Child send: ')" -eq "$pairs" ] || bad+="not one 'Child send:' per 'Removed proc id:'; "
   KID1=${ids[0]:-} KID2=${ids[1]:-}
-  [ -z "$KID1" ] || [ -n "${STATUS_OF[$KID1]:-}" ] || bad+="child $KID1 never reported removed; "
-  [ -z "$KID2" ] || [ -n "${STATUS_OF[$KID2]:-}" ] || bad+="child $KID2 never reported removed; "
-  [ "$(norm "$file" | wc -l)" -eq 13 ] || bad+="$(norm "$file" | wc -l) lines instead of 13; "
+  local pid
+  for pid in "${!STATUS_OF[@]}"; do
+    [ "$pid" = "$KID1" ] || [ "$pid" = "$KID2" ] || bad+="'Removed proc id: $pid' names no child; "
+  done
+  [ "$(norm "$file" | wc -l)" -eq $((9 + 2 * pairs)) ] || bad+="$(norm "$file" | wc -l) lines instead of $((9 + 2 * pairs)); "
   [ -z "$bad" ] || fail "$rule: $bad
 --- got ---
 $(cat -A "$file")"
@@ -51,53 +58,59 @@ $(cat -A "$file")"
 @test "C.REMOVE_ZOMBIE.ALL_REAPED: both children reaped when their two SIGCHLDs arrive as one" {
   # The parent is stopped while both children end, so their two SIGCHLDs
   # collapse into one pending signal: the handler must loop on WNOHANG.
+  # The children are the kernel's (the parent's children in /proc): stdout
+  # in a pipe may hold the lines naming them until the parent exits.
   start_bg rz --scale 0.06 -- remove_zombie
-  local parent=${BG_PID[rz]} kids
-  # The children are those the parent names (see C.ZOMBIE.IS_ZOMBIE).
-  wait_until 5 "C.REMOVE_ZOMBIE.LINES: remove_zombie ($parent) never printed two 'Child proc id:'" \
-    log_has "$T/rz.out" '^Child proc id: [0-9]+' 2
+  local parent=${BG_PID[rz]} kids kid
+  within 10 has_n_children "$parent" 2 ||
+    fail "C.REMOVE_ZOMBIE.ALL_REAPED: remove_zombie ($parent) had $(children_of "$parent" | wc -l) children $WAITED s after its start, expected 2 (it was $(alive "$parent" && echo running || echo gone))"
   kill -STOP "$parent"
-  kids=$(sed -n 's/^Child proc id: \([0-9]*\)[[:blank:]]*$/\1/p' "$T/rz.out")
-  local kid
+  kids=$(children_of "$parent")
+  run_deadline remove_zombie 0.06
+  local limit=$REPLY
   for kid in $kids; do
-    wait_until 5 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid never ended" \
-      eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent"
+    within "$limit" eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent" ||
+      fail "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid of the stopped remove_zombie ($parent) had not ended after $WAITED s (its children sleep 10 s, scaled)"
   done
   kill -CONT "$parent"
   for kid in $kids; do
-    wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid is still a zombie 2 s after both children ended: the implementation reaps one child per SIGCHLD?" \
+    wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid is still a zombie 2 s after both children ended while remove_zombie was stopped and it was continued" \
       gone_or_not_child "$kid" "$parent"
   done
-  # The handler prints after it has reaped; the rest of the run (its exit
-  # status included) is judged on the shared runs.
-  wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: not two 'Removed proc id:' lines once both children were reaped" \
-    log_has "$T/rz.out" '^Removed proc id:' 2
+  # Its lines (and its exit status) are judged on the shared runs.
 }
 
 @test "C.REMOVE_ZOMBIE.NO_ZOMBIE: as soon as 'Removed proc id: <pid>' appears, <pid> is no zombie" {
   start_bg rz --scale "$SCALE" -- remove_zombie
-  local parent=${BG_PID[rz]} out=$T/rz.out seen=0 pid
+  local parent=${BG_PID[rz]} out=$T/rz.out seen=0 pid seen_alive=0
   local -A checked=()
+  run_deadline remove_zombie "$SCALE"
+  local limit=$REPLY
   now_us
-  local end=$((REPLY + 10000000))
+  local end=$((REPLY + limit * 1000000))
   while [ "$seen" -lt 2 ]; do
+    local running=0
+    alive "$parent" && running=1
     for pid in $(sed -n 's/^Removed proc id: \([0-9]*\)[[:blank:]]*$/\1/p' "$out"); do
       [ -z "${checked[$pid]:-}" ] || continue
       ! is_zombie_child "$pid" "$parent" ||
         fail "C.REMOVE_ZOMBIE.NO_ZOMBIE: 'Removed proc id: $pid' is printed but $pid is still a zombie child of remove_zombie ($parent)"
-      checked[$pid]=1 seen=$((seen + 1))
+      checked[$pid]=1 seen=$((seen + 1)) seen_alive=$((seen_alive + running))
     done
     now_us
-    [ "$REPLY" -lt "$end" ] || fail "C.REMOVE_ZOMBIE.LINES: only $seen 'Removed proc id:' lines after 10 s"
-    [ -e "/proc/$parent" ] || [ "$seen" -ge 2 ] || break
+    [ "$REPLY" -lt "$end" ] || fail "C.REMOVE_ZOMBIE.NO_ZOMBIE: only $seen 'Removed proc id:' lines, remove_zombie ($parent) $(alive "$parent" && echo 'still running' || echo ended), after the ${limit} s deadline"
+    [ "$running" = 1 ] || [ "$seen" -ge 2 ] || break
     nap 0.005
   done
-  finish_bg rz 10
-  rz_lines C.REMOVE_ZOMBIE.LINES "$out"
+  finish_bg rz "$limit"
+  # Lines that reach stdout only at the end (stdout in a pipe is fully
+  # buffered, which the contract allows) leave nothing to look at.
+  [ "$seen_alive" -gt 0 ] ||
+    skip "set-up: remove_zombie's 'Removed proc id:' lines reached stdout only when it ended, when no child is left to look at"
 }
 
-@test "C.REMOVE_ZOMBIE.LINES: two children, two ids, five 'wait...', each removal followed by its status, in a pipe" {
-  load_run pipe
+@test "C.REMOVE_ZOMBIE.LINES: two children, two ids, five 'wait...', each removal followed by its status, on a terminal" {
+  load_command tty
   rz_lines C.REMOVE_ZOMBIE.LINES "$OUT"
 }
 
@@ -113,19 +126,56 @@ $(cat -A "$file")"
 }
 
 @test "C.REMOVE_ZOMBIE.STATUS: the first child is reported with 12, the second with 24" {
-  local tag
-  for tag in pipe file; do
-    load_run "$tag"
-    rz_lines C.REMOVE_ZOMBIE.LINES "$OUT"
-    [ "${STATUS_OF[$KID1]}" = 12 ] && [ "${STATUS_OF[$KID2]}" = 24 ] ||
-      fail "C.REMOVE_ZOMBIE.STATUS: first child $KID1 sent '${STATUS_OF[$KID1]}', second $KID2 sent '${STATUS_OF[$KID2]}', expected 12 and 24 ($tag)"
-  done
+  load_command tty
+  rz_lines C.REMOVE_ZOMBIE.LINES "$OUT"
+  # Each child reported, with its own status.
+  [ "${STATUS_OF[$KID1]:-12}" = 12 ] && [ "${STATUS_OF[$KID2]:-24}" = 24 ] ||
+    fail "C.REMOVE_ZOMBIE.STATUS: first child $KID1 reported with '${STATUS_OF[$KID1]:-}', second $KID2 with '${STATUS_OF[$KID2]:-}', expected 12 and 24 (on a terminal; an empty one was not reported)"
 }
 
-@test "C.REMOVE_ZOMBIE.EXIT: exits 0 with both children reaped" {
+@test "C.REMOVE_ZOMBIE.EXIT: exits 0, after its children's 10 s (scaled)" {
   load_run pipe
   expect_status C.REMOVE_ZOMBIE.EXIT 0
-  expect_no_orphans C.ALL.NO_ORPHANS
   elapsed_at_least 0.4 ||
     fail "C.REMOVE_ZOMBIE.LINES: ended after $ELAPSED s, before its children's 10 s (0.4 s at scale $SCALE)"
+}
+
+@test "C.ALL.NO_ORPHANS: remove_zombie exits with both children ended and reaped" {
+  load_run pipe
+  expect_no_orphans C.ALL.NO_ORPHANS
+}
+
+@test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: no 'Removed proc id: 0', each report names a child once" {
+  # stdout on a terminal, as the chapter runs it (in a pipe, lines repeated
+  # by an unflushed fork are C.ALL.NO_DUP's).
+  start_bg rz --scale 0.2 --under-test remove_zombie -- "${PY[@]}" "$HELPERS/tty_out.py" "$T/rz.tty" -- \
+    "$(prog remove_zombie)"
+  local parent=${BG_PID[rz]} kid
+  # Both children forked: a launcher's helpers (a pyenv shim's) come and go
+  # one at a time before the program runs.
+  within 10 has_n_children "$parent" 2 ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: remove_zombie ($parent) had $(children_of "$parent" | wc -l) children $WAITED s after its start, expected 2"
+  kid=$(children_of "$parent" | sort -n | head -n 1)
+  kill -STOP "$kid"
+  # T, or t (tracing stop) under a tracer such as strace -f.
+  within 5 eval "proc_stat $kid && [[ \$STATE == [Tt] ]]" ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid not seen stopped (state T or t) within $WAITED s of SIGSTOP"
+  kill -CONT "$kid"
+  within 5 eval "! proc_stat $kid || [[ \$STATE != [Tt] ]]" ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid still stopped $WAITED s after SIGCONT"
+  run_deadline remove_zombie 0.2
+  finish_bg rz "$REPLY"
+  local out=$T/rz.tty
+  [ "$(count_matching "$out" '^Removed proc id: 0$')" = 0 ] ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: 'Removed proc id: 0' printed after child $kid was stopped and continued
+$(cat -A "$out")"
+  # Each report names one of the two children, once (that both are
+  # reported is ALL_REAPED's business).
+  local ids bad
+  ids=$(norm "$out" | sed -n 's/^Child proc id: \([0-9]*\)$/\1/p' | sort -u | paste -sd '|')
+  bad=$(norm "$out" | sed -n 's/^Removed proc id: \([0-9]*\)$/\1/p' | sort | uniq -c |
+    awk -v ids="^($ids)\$" '$1 > 1 || $2 !~ ids')
+  [ -z "$bad" ] ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: 'Removed proc id:' lines that name no child, or one twice (count pid): $bad
+$(cat -A "$out")"
 }

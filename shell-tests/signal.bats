@@ -35,10 +35,12 @@ setup() {
 
 @test "C.SIGNAL.TIMING: three 2 s alarms end it in about 6 s (scaled), far less than 3 sleeps of 100 s" {
   # At 0.05 an alarm is 0.1 s and a sleep 5 s: a run past 4 s means a
-  # sleep was not cut short by the alarm (alarm not re-armed in the handler?).
-  run_prog --scale 0.05 --deadline 4 signal
+  # sleep was not cut short by an alarm. A program that ignores the scale
+  # gets its unscaled 6 s and the margin.
+  scaled_or_unscaled signal 0.05 4
+  run_prog --scale 0.05 --deadline "$REPLY" signal
   [ "$STATUS" != timeout ] ||
-    fail "C.SIGNAL.TIMING: still running after 4 s at scale 0.05 (3 alarms = 0.3 s): the SIGALRM handler does not re-arm the alarm?
+    fail "C.SIGNAL.TIMING: cut off by the deadline, still running after $DEADLINE s at scale 0.05 (three alarms take 0.3 s at that scale, 6 s unscaled); $(count_matching "$OUT" '^Time out!$') 'Time out!' lines by then
 $(describe_run)"
   expect_status C.SIGNAL.TIMING 0
   elapsed_at_least 0.3 || fail "C.SIGNAL.TIMING: ended after $ELAPSED s, before 3 alarms of 0.1 s"
@@ -53,7 +55,7 @@ ctrl_c_run() {
 
 @test "C.SIGNAL.CTRL_C: a real Ctrl+C prints 'CTRL+C pressed' and the program goes on to its next 'wait...'" {
   ctrl_c_run
-  [ "$status" -ne 130 ] || fail "C.SIGNAL.CTRL_C: Ctrl+C terminated signal (status 130): no SIGINT handler?
+  [ "$status" -ne 130 ] || fail "C.SIGNAL.CTRL_C: Ctrl+C terminated signal (status 130)
 $(cat -A "$PTY_OUT")"
   [ "$status" -eq 0 ] || fail "C.SIGNAL.CTRL_C: status $status: $(cat "$ERR")"
   [ "$(count_matching "$PTY_OUT" '^CTRL\+C pressed$')" -eq 1 ] ||
@@ -84,4 +86,18 @@ $(cat -A "$PTY_OUT")"
   wait_until 5 "C.ALL.TIME_SCALE: signal ($pid) never caught SIGALRM and SIGINT" \
     eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 13) & 1 && (16#\${caught:-0} >> 1) & 1 ))"
   abort_bg s
+}
+
+@test "C.SIGNAL.CTRL_C_AGAIN: a second and a third Ctrl+C are caught as the first: 'CTRL+C pressed' each time, exit 0" {
+  # On a terminal, as the chapter runs it: Ctrl+C typed in each of the
+  # three sleeps, each after its 'wait...' line.
+  run_deadline signal 0.25
+  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PY[@]}" "$HELPERS/pty_run.py" \
+    --deadline "$REPLY" --ctrl-c-after 'wait...' --times 3 -- "${WRAP[@]}" "$(prog signal)"
+  printf '%s\n' "$output" >"$T/pty.out"
+  [ "$status" -ne 130 ] || fail "C.SIGNAL.CTRL_C_AGAIN: terminated by SIGINT (status 130) after $(count_matching "$T/pty.out" '^CTRL\+C pressed$') 'CTRL+C pressed' lines
+$(cat -A "$T/pty.out")"
+  [ "$status" -eq 0 ] || fail "C.SIGNAL.CTRL_C_AGAIN: status $status after three Ctrl+C: $stderr
+$(cat -A "$T/pty.out")"
+  expect_count C.SIGNAL.CTRL_C_AGAIN "$T/pty.out" '^CTRL\+C pressed$' 3 'CTRL+C pressed'
 }

@@ -8,6 +8,7 @@ SCALE=0.05
 setup_file() {
   shared_run waitpid pipe --scale "$SCALE"
   shared_run waitpid file --scale "$SCALE" --to file
+  shared_tty waitpid tty "$SCALE"
 }
 
 setup() {
@@ -27,8 +28,8 @@ waitpid_lines() {
 $(cat -A "$file")"
 }
 
-@test "C.WAITPID.LINES: 'sleep 3sec.' lines then one 'Child send 24', in a pipe" {
-  load_run pipe
+@test "C.WAITPID.LINES: 'sleep 3sec.' lines then one 'Child send 24', on a terminal" {
+  load_command tty
   waitpid_lines C.WAITPID.LINES "$OUT"
 }
 
@@ -38,13 +39,14 @@ $(cat -A "$file")"
 }
 
 @test "C.WAITPID.POLLS: 2 to 8 'sleep 3sec.' lines: the parent polled with WNOHANG instead of blocking" {
-  local tag n
-  for tag in pipe file; do
-    load_run "$tag"
-    n=$(count_matching "$OUT" '^sleep 3sec\.$')
-    [ "$n" -ge 2 ] && [ "$n" -le 8 ] ||
-      fail "C.WAITPID.POLLS: $n 'sleep 3sec.' lines ($tag), expected 2 to 8 (15 s / 3 s): a blocking waitpid without WNOHANG prints none"
-  done
+  local n
+  load_command tty
+  [ "$STATUS" != timeout ] || fail "C.WAITPID.POLLS: cut off by the deadline before the end of the run (on a terminal)
+$(cat -A "$OUT")"
+  n=$(count_matching "$OUT" '^sleep 3sec\.$')
+  [ "$n" -ge 2 ] && [ "$n" -le 8 ] ||
+    fail "C.WAITPID.POLLS: $n 'sleep 3sec.' lines (on a terminal, status $STATUS), expected 2 to 8 (15 s / 3 s)
+$(cat -A "$OUT")"
 }
 
 @test "C.WAITPID.EXIT: exits 0 with no child left, after the child's 15 s (scaled)" {
@@ -53,4 +55,22 @@ $(cat -A "$file")"
   expect_no_orphans C.WAITPID.EXIT
   elapsed_at_least 0.75 ||
     fail "C.WAITPID.EXIT: waitpid ended after $ELAPSED s, before its child's 0.75 s (15 s at scale $SCALE)"
+}
+
+@test "C.WAITPID.SLEEPS: the parent sleeps between polls: runnable for under a fifth of its run" {
+  # /proc/PID/schedstat, read by the runner while the ended program is a
+  # zombie: its time on a CPU plus its time waiting for one is about its
+  # whole run for a busy loop, however loaded the machine, and about
+  # nothing for a program that sleeps.
+  run_prog --scale 0.1 waitpid
+  expect_status C.WAITPID.EXIT 0
+  [ "$SCHED" != - ] || skip "this kernel has no /proc/PID/schedstat"
+  local run wait
+  read -r run wait <<<"$SCHED"
+  to_us "$run"; local r=$REPLY
+  to_us "$wait"; local w=$REPLY
+  to_us "$ELAPSED"
+  [ $(((r + w) * 5)) -lt "$REPLY" ] ||
+    fail "C.WAITPID.SLEEPS: waitpid was runnable $run s on a CPU and $wait s waiting for one, of its $ELAPSED s: it polls without sleeping
+$(describe_run)"
 }

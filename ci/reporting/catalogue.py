@@ -15,10 +15,12 @@ import tempfile
 
 from .errors import InputError
 
-# A rule row of a contract table: | `C.FORK.LINES` | rule text |
-_RULE = re.compile(r"^\|\s*`(C\.[A-Z0-9_]+\.[A-Z0-9_]+)`\s*\|(.*)\|\s*$")
-# A continuation row (an empty ID cell), as C.FD_SHARE.LINES uses.
-_MORE = re.compile(r"^\|\s*\|(.*)\|\s*$")
+# A rule row of a contract table: | `C.FORK.LINES` | chapter | rule text |
+# (the Level cell is optional, for contracts written before levels).
+_RULE = re.compile(r"^\|\s*`(C\.[A-Z0-9_]+\.[A-Z0-9_]+)`\s*\|"
+                   r"(?:\s*(chapter|robust|extension:[a-z0-9-]+)\s*\|)?(.*)\|\s*$")
+# A continuation row (empty ID and Level cells), as C.FD_SHARE.LINES uses.
+_MORE = re.compile(r"^\|\s*\|(?:\s*\|)?(.*)\|\s*$")
 _HEADING = re.compile(r"^#{2,}\s+(.*)$")
 # The sentence that hands a section's later rules to another suite.
 _HANDOVER = re.compile(r"rules from `(C\.[A-Z0-9_]+\.[A-Z0-9_]+)` on are checked by the `([a-z0-9_-]+)` suite")
@@ -48,7 +50,7 @@ def contract_rules(path):
         if m:
             suite = handover.get(m.group(1), suite)
             rows.append({"id": m.group(1), "suite": suite, "clause": f"contract: {section}",
-                         "description": m.group(2).strip()})
+                         "level": m.group(2) or "", "description": m.group(3).strip()})
             continue
         more = _MORE.match(line)
         if more and rows and more.group(1).strip():

@@ -69,7 +69,7 @@ load_line_or_end() { [ -s "$T/$1.out" ] || ! proc_stat "${BG_PID[$1]}" || [ "$ST
 # open); fails with its error if it ended without one.
 wait_load_line() {
   local rule=$1 tag=$2
-  wait_until "$3" "$rule: echo_load ($tag) did not finish $4 within $3 s: the server is too slow or stuck" \
+  wait_until "$3" "$rule: echo_load ($tag) did not finish $4 within $3 s: it had neither printed its summary nor ended" \
     load_line_or_end "$tag" || return 1
   [ -s "$T/$tag.out" ] && return 0
   finish_bg "$tag" 10 || return 1
@@ -111,17 +111,12 @@ live_children_of() { ps -o pid=,stat= --ppid "$1" | awk '$2 !~ /^Z/ { print $1 }
 # rss_anon_kib PID: RssAnon of PID in KiB (kernel's 'kB'), from /proc/PID/status.
 rss_anon_kib() { awk '$1 == "RssAnon:" { print $2; found = 1 } END { exit !found }' "/proc/$1/status"; }
 
-# within SECONDS COMMAND...: runs COMMAND until it succeeds; returns 1,
-# quietly, after SECONDS (the caller words the failure from what it sees then).
-within() {
-  local end
-  now_us; end=$REPLY; to_us "$1"; end=$((end + REPLY))
-  shift
-  until "$@"; do
-    now_us
-    [ "$REPLY" -lt "$end" ] || return 1
-    nap 0.01
-  done
+# expect_all_ended RULE SECONDS WHAT: no child of the server still runs
+# within SECONDS (zombies aside: reaping is MANY_EXITS's business).
+expect_all_ended() {
+  # shellcheck disable=SC2016 # expanded by eval, at every look
+  within "$2" eval '[ -z "$(live_children_of "$SERVER_PID")" ]' && return 0
+  fail "$1: echo_mpserv ($SERVER_PID) still has $(live_children_of "$SERVER_PID" | wc -l) running children $2 s after $3"
 }
 
 # expect_all_reaped RULE SECONDS WHAT: the server has no child left, live
