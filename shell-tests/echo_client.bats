@@ -29,12 +29,15 @@ client_run() {
 @test "C.ECHO_CLIENT.ECHO: 64 KiB of binary lines with NULs come back exactly" {
   require_program echo_mpserv
   start_server
-  make_data "$T/in" 65536
+  # Ended with a 'q' line: end of input is C.ECHO_CLIENT.EOF's.
+  make_data "$T/sent" 65536
+  printf '\n' >>"$T/sent"
+  { cat "$T/sent"; printf 'q\n'; } >"$T/in"
   client_run "$T/in"
-  expect_status C.ECHO_CLIENT.EOF 0
+  expect_status C.ECHO_CLIENT.QUIT 0
   "${PY[@]}" "$HELPERS/echo_payload.py" client <"$OUT" >"$T/back" 2>"$T/fmt" ||
     fail "C.ECHO_CLIENT.LINES: $(cat "$T/fmt")"
-  expect_same C.ECHO_CLIENT.ECHO "$T/in" "$T/back" "64 KiB with NULs"
+  expect_same C.ECHO_CLIENT.ECHO "$T/sent" "$T/back" "64 KiB with NULs"
 }
 
 @test "C.ECHO_CLIENT.ECHO: one 100000-byte line with NULs and no newline at the end" {
@@ -121,8 +124,10 @@ sent_by_client() {
   local i
   : >"$T/in"
   for i in 1 2 3 4 5 6 7 8 9 10; do { head -c 5000 /dev/zero | tr '\0' "$i"; echo; } >>"$T/in"; done
+  cp "$T/in" "$T/sent"
+  printf 'q\n' >>"$T/in"
   start_peer peer PIPE -r "$T/received"
   run_prog --deadline 20 --stdin "$T/in" --under env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO" -- echo_client 127.0.0.1 "$PEER_PORT"
   finish_bg peer 10 || true
-  expect_same C.ALL.SHORT_WRITES "$T/in" "$T/received" "what the server received from echo_client"
+  expect_same C.ALL.SHORT_WRITES "$T/sent" "$T/received" "what the server received from echo_client"
 }

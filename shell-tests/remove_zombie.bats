@@ -9,6 +9,7 @@ SCALE=0.04
 setup_file() {
   shared_run remove_zombie pipe --scale "$SCALE"
   shared_run remove_zombie file --scale "$SCALE" --to file
+  shared_tty remove_zombie tty "$SCALE"
 }
 
 setup() {
@@ -96,15 +97,14 @@ $(cat -A "$file")"
     nap 0.005
   done
   finish_bg rz "$limit"
-  rz_lines C.REMOVE_ZOMBIE.LINES "$out"
   # Lines that reach stdout only at the end (stdout in a pipe is fully
   # buffered, which the contract allows) leave nothing to look at.
   [ "$seen_alive" -gt 0 ] ||
     skip "set-up: remove_zombie's 'Removed proc id:' lines reached stdout only when it ended, when no child is left to look at"
 }
 
-@test "C.REMOVE_ZOMBIE.LINES: two children, two ids, five 'wait...', each removal followed by its status, in a pipe" {
-  load_run pipe
+@test "C.REMOVE_ZOMBIE.LINES: two children, two ids, five 'wait...', each removal followed by its status, on a terminal" {
+  load_command tty
   rz_lines C.REMOVE_ZOMBIE.LINES "$OUT"
 }
 
@@ -120,13 +120,10 @@ $(cat -A "$file")"
 }
 
 @test "C.REMOVE_ZOMBIE.STATUS: the first child is reported with 12, the second with 24" {
-  local tag
-  for tag in pipe file; do
-    load_run "$tag"
-    rz_lines C.REMOVE_ZOMBIE.LINES "$OUT"
-    [ "${STATUS_OF[$KID1]}" = 12 ] && [ "${STATUS_OF[$KID2]}" = 24 ] ||
-      fail "C.REMOVE_ZOMBIE.STATUS: first child $KID1 sent '${STATUS_OF[$KID1]}', second $KID2 sent '${STATUS_OF[$KID2]}', expected 12 and 24 ($tag)"
-  done
+  load_command tty
+  rz_lines C.REMOVE_ZOMBIE.LINES "$OUT"
+  [ "${STATUS_OF[$KID1]}" = 12 ] && [ "${STATUS_OF[$KID2]}" = 24 ] ||
+    fail "C.REMOVE_ZOMBIE.STATUS: first child $KID1 sent '${STATUS_OF[$KID1]}', second $KID2 sent '${STATUS_OF[$KID2]}', expected 12 and 24 (on a terminal)"
 }
 
 @test "C.REMOVE_ZOMBIE.EXIT: exits 0 with both children reaped" {
@@ -140,14 +137,17 @@ $(cat -A "$file")"
 @test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: two 'Removed proc id:' lines, real children, no 'Removed proc id: 0'" {
   start_bg rz --scale 0.2 -- remove_zombie
   local parent=${BG_PID[rz]} kid
-  within 10 has_n_children "$parent" 1 ||
-    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: remove_zombie ($parent) had no child $WAITED s after its start"
-  kid=$(children_of "$parent" | head -n 1)
+  # Both children forked: a launcher's helpers (a pyenv shim's) come and go
+  # one at a time before the program runs.
+  within 10 has_n_children "$parent" 2 ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: remove_zombie ($parent) had $(children_of "$parent" | wc -l) children $WAITED s after its start, expected 2"
+  kid=$(children_of "$parent" | sort -n | head -n 1)
   kill -STOP "$kid"
-  within 5 eval "proc_stat $kid && [ \"\$STATE\" = T ]" ||
-    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid not seen stopped (state T) within $WAITED s of SIGSTOP"
+  # T, or t (tracing stop) under a tracer such as strace -f.
+  within 5 eval "proc_stat $kid && [[ \$STATE == [Tt] ]]" ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid not seen stopped (state T or t) within $WAITED s of SIGSTOP"
   kill -CONT "$kid"
-  within 5 eval "! proc_stat $kid || [ \"\$STATE\" != T ]" ||
+  within 5 eval "! proc_stat $kid || [[ \$STATE != [Tt] ]]" ||
     fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid still stopped $WAITED s after SIGCONT"
   run_deadline remove_zombie 0.2
   finish_bg rz "$REPLY"

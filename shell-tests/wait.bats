@@ -9,6 +9,7 @@ SCALE=0.02
 setup_file() {
   shared_run wait pipe --scale "$SCALE"
   shared_run wait file --scale "$SCALE" --to file
+  shared_tty wait tty "$SCALE"
 }
 
 setup() {
@@ -44,7 +45,13 @@ $(cat -A "$file")"
   [ "$status" -ne 124 ] || fail "C.WAIT.TIMING: wait still ran at the ${REPLY} s deadline (status 124, cut off); its output so far: $output"
   [ "$status" -eq 0 ] || fail "C.WAIT.TIMING: status $status: $stderr"
   printf '%s\n' "$output" >"$T/out"
-  wait_lines C.WAIT.LINES "$T/out"
+  # The two children's PIDs, each once: a line repeated in a pipe is
+  # C.ALL.NO_DUP's business, and the lines' form C.WAIT.LINES's.
+  local -a pids
+  mapfile -t pids < <(norm "$T/out" | sed -n 's/^Child PID: \([0-9]*\)$/\1/p' | awk '!seen[$0]++')
+  [ "${#pids[@]}" = 2 ] || fail "C.WAIT.LINES: ${#pids[@]} distinct 'Child PID: <pid>' lines, expected 2
+$(cat -A "$T/out")"
+  PID1=${pids[0]} PID2=${pids[1]}
   local -A code=()
   local kid what
   while read -r _ kid what; do
@@ -98,8 +105,8 @@ $(cat -A "$file")"
     fail "C.WAIT.TIMING: wait ($parent) had ended before its sleep was over, so the child checks above proved nothing"
 }
 
-@test "C.WAIT.LINES: two 'Child PID:' lines, then the statuses 3 and 7, in a pipe" {
-  load_run pipe
+@test "C.WAIT.LINES: two 'Child PID:' lines, then the statuses 3 and 7, on a terminal" {
+  load_command tty
   wait_lines C.WAIT.LINES "$OUT"
   [ "$A $B" = "3 7" ] || [ "$A $B" = "7 3" ] ||
     fail "C.WAIT.LINES: statuses '$A' and '$B', expected 3 and 7 (WEXITSTATUS)"

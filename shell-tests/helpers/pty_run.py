@@ -3,10 +3,13 @@
 terminal, and optionally types Ctrl+C into it: the terminal's line
 discipline, not kill(), then sends SIGINT to the foreground process group.
 
-usage: pty_run.py [--deadline S] [--ctrl-c-after TEXT] -- PROGRAM [ARG...]
+usage: pty_run.py [--deadline S] [--ctrl-c-after TEXT [--times N]] -- PROGRAM [ARG...]
 
-With --ctrl-c-after, the byte 0x03 is written to the terminal as soon as
-TEXT has been read from it. Everything the program writes is printed on
+With --ctrl-c-after, the byte 0x03 is written to the terminal once TEXT
+has been read from it and the program is blocked in a system call (its
+sleep, as /proc/PID/stat shows; at most 2 s later). After the program
+ends, the terminal is read until nothing it left behind still runs. With
+--times N, Ctrl+C is typed after each of the first N times TEXT appears. Everything the program writes is printed on
 stdout once it has ended, with the terminal's CR LF turned back into LF
 (echo is off, so the typed ^C is not part of it).
 
@@ -17,6 +20,7 @@ bad usage. Processes the program leaves behind are killed and reaped.
 
 import argparse
 import ctypes
+import glob
 import os
 import pty
 import select
@@ -32,6 +36,7 @@ def parse_args():
     p = argparse.ArgumentParser(prog="pty_run.py")
     p.add_argument("--deadline", type=float, default=20.0)
     p.add_argument("--ctrl-c-after")
+    p.add_argument("--times", type=int, default=1)
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
     if a.command and a.command[0] == "--":
@@ -55,6 +60,39 @@ def child(command):
     os._exit(125)
 
 
+def live_children():
+    """Whether a child of this subreaper (the program, or what it left
+    behind) has not ended yet: it may still write to the terminal."""
+    for path in glob.glob(f"/proc/{os.getpid()}/task/*/children"):
+        try:
+            with open(path) as f:
+                kids = f.read().split()
+        except OSError:
+            continue
+        for kid in kids:
+            try:
+                with open(f"/proc/{kid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        return True
+            except (OSError, IndexError):
+                continue
+    return False
+
+
+def asleep(pid, deadline):
+    """Waits, until the deadline, for pid to be blocked in a system call
+    (state S): back from writing what was read, in its sleep. An
+    observation to know when to type, not a verdict."""
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("S", "Z"):
+                    return
+        except (OSError, IndexError):
+            return
+        time.sleep(0.001)
+
+
 def main():
     args = parse_args()
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -63,6 +101,7 @@ def main():
     if pid == 0:
         child(args.command)
     trigger = args.ctrl_c_after.encode() if args.ctrl_c_after else None
+    typed, seen_upto = 0, 0
     output, wstatus, eof = b"", None, False
     while wstatus is None or not eof:
         if wstatus is None:
@@ -83,7 +122,8 @@ def main():
         # orphan still holds the terminal open.
         ready, _, _ = select.select([] if eof else [master], [], [], min(left, 0.05))
         if not ready:
-            if wstatus is not None:
+            # Ended, and nothing it left behind can still write.
+            if wstatus is not None and not live_children():
                 eof = True
             continue
         try:
@@ -94,9 +134,15 @@ def main():
             eof = True
             continue
         output += chunk
-        if trigger and trigger in output:
+        at = output.find(trigger, seen_upto) if trigger else -1
+        if at >= 0:
+            # Typed once the program sleeps, not while it is still in the
+            # stdio call that wrote TEXT; the next one after TEXT again.
+            asleep(pid, min(deadline, time.monotonic() + 2))
             os.write(master, b"\x03")
-            trigger = None
+            typed, seen_upto = typed + 1, at + len(trigger)
+            if typed == args.times:
+                trigger = None
     kill_and_reap_all()
     sys.stdout.buffer.write(output.replace(b"\r\n", b"\n"))
     return status_of(wstatus)[1]

@@ -4,7 +4,10 @@ subreaper, so that every process the program leaves behind comes back here
 to be reported, killed and reaped (PID 1 may not reap them).
 
 usage: run_bounded.py [--deadline S] [--events PATH] [--listen PORT] [--linger]
-                      -- PROGRAM [ARG...]
+                      [--program PATH] -- COMMAND [ARG...]
+
+With --program, COMMAND runs PATH under a layer (PROCSIG_PROGRAM_WRAPPER);
+the pid reported is the program's own (see follow()), then "layer <pid>".
 
 The program inherits stdin, stdout and stderr, with default dispositions
 for the signals a shell or Python may have ignored. Events go to PATH (a
@@ -28,6 +31,7 @@ program cannot be started.
 """
 
 import ctypes
+import glob
 import os
 import signal
 import sys
@@ -43,7 +47,7 @@ class Usage(Exception):
 
 
 class Args:
-    deadline, events, listen, linger, command = 20.0, None, None, False, []
+    deadline, events, listen, linger, program, command = 20.0, None, None, False, None, []
 
 
 def parse_args(argv):
@@ -56,7 +60,7 @@ def parse_args(argv):
         if flag == "--linger":
             a.linger, i = True, i + 1
             continue
-        if flag not in ("--deadline", "--events", "--listen") or i + 1 >= len(argv):
+        if flag not in ("--deadline", "--events", "--listen", "--program") or i + 1 >= len(argv):
             raise Usage(f"unknown option or missing value: {flag}")
         value, i = argv[i + 1], i + 2
         try:
@@ -64,6 +68,8 @@ def parse_args(argv):
                 a.deadline = float(value)
             elif flag == "--listen":
                 a.listen = int(value)
+            elif flag == "--program":
+                a.program = value
             else:
                 a.events = value
         except ValueError:
@@ -96,6 +102,60 @@ def start(command):
     except OSError as e:
         sys.stderr.write(f"run_bounded: cannot run {command[0]}: {e.strerror}\n")
     os._exit(125)
+
+
+def children(pid):
+    kids = []
+    for path in glob.glob(f"/proc/{pid}/task/*/children"):
+        try:
+            with open(path) as f:
+                kids += [int(k) for k in f.read().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def names(pid, program):
+    """Whether pid's command line runs program: as argv[0], or as argv[1]
+    after an interpreter or a layer."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except OSError:
+        return False
+    return program.encode() in argv[:2]
+
+
+def exe(pid):
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return None
+
+
+def follow(top, program, deadline):
+    """The program's own process under a layer (PROCSIG_PROGRAM_WRAPPER):
+    the nearest descendant of top that runs program and is not a copy of
+    the layer itself (another executable than top's). A tracer or a sandbox
+    forks the program at once; an emulator (qemu-user) runs it in its own
+    process, and its forks are copies of it: top stays the answer when no
+    other process is seen within half a second."""
+    until = min(deadline, time.monotonic() + 0.5)
+    ours = exe(os.getpid())
+    while True:
+        layer = exe(top)  # ours until top has run execvp
+        if layer == ours and time.monotonic() < until:
+            time.sleep(0.001)
+            continue
+        level = [top]
+        for _ in range(8):
+            level = [k for p in level for k in children(p)]
+            for k in level:
+                if names(k, program) and exe(k) not in (None, layer):
+                    return k
+        if time.monotonic() >= until:
+            return top
+        time.sleep(0.005)
 
 
 def status_of(wstatus):
@@ -222,7 +282,12 @@ def main():
     began = time.monotonic()
     deadline = began + args.deadline
     pid = start(args.command)
-    events(f"pid {pid}")
+    # The process the caller signals and inspects: the program itself,
+    # under a layer too. The layer's own process is what is reaped.
+    watched = follow(pid, args.program, deadline) if args.program else pid
+    events(f"pid {watched}")
+    if watched != pid:
+        events(f"layer {pid}")
 
     outcome, code, ready = None, None, args.listen is None
     while outcome is None:
@@ -233,7 +298,7 @@ def main():
             done, wstatus = os.waitpid(pid, 0)
             outcome, code = status_of(wstatus)
             break
-        if not ready and listens(pid, args.listen):
+        if not ready and listens(watched, args.listen):
             ready = True
             events("listening")
         left = deadline - time.monotonic()

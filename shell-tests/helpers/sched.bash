@@ -110,8 +110,10 @@ run_prog() {
   OUT=$T/$tag.out ERR=$T/$tag.err EV=$T/$tag.ev
   local -a envs=(env -u PROCSIG_TIME_SCALE)
   [ "$set_scale" = 1 ] && envs+=("PROCSIG_TIME_SCALE=$scale")
+  local -a follow=()
+  [ "${#WRAP[@]}" = 0 ] || follow=(--program "$exe")
   local -a cmd=("${envs[@]}" "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline"
-    --events "$EV" -- "${under[@]}" "${WRAP[@]}" "$exe" "$@")
+    --events "$EV" "${follow[@]}" -- "${under[@]}" "${WRAP[@]}" "$exe" "$@")
   if [ "$to" = file ]; then
     "${cmd[@]}" <"$stdin" >"$OUT" 2>"$ERR" 3>&- || true
   else
@@ -139,7 +141,7 @@ run_quick() {
   exe=$(prog "$1"); shift
   OUT=$T/$tag.out ERR=$T/$tag.err ORPHANS='' ELAPSED=''
   STATUS=0
-  timeout -s KILL "$deadline" "${envs[@]}" "$exe" "$@" </dev/null >"$OUT" 2>"$ERR" 3>&- || STATUS=$?
+  timeout -s KILL "$deadline" "${envs[@]}" "${WRAP[@]}" "$exe" "$@" </dev/null >"$OUT" 2>"$ERR" 3>&- || STATUS=$?
   [ "$STATUS" != 137 ] || STATUS=timeout
 }
 
@@ -194,8 +196,23 @@ start_bg() {
   done
   shift
   local exe fifo=$T/$tag.ev fd
+  local -a cmd=()
   exe=$1; shift
-  [ "$external" = 1 ] || exe=$(prog "$exe")
+  if [ "$external" = 0 ]; then
+    tested=$exe exe=$(prog "$exe")
+    cmd=("${WRAP[@]}" "$exe")
+  elif [ -n "$tested" ]; then
+    # The program under test inside the command gets the layer too.
+    local w
+    for w in "$exe" "$@"; do
+      if [ "$w" = "$(prog "$tested")" ]; then cmd+=("${WRAP[@]}"); fi
+      cmd+=("$w")
+    done
+    set --
+  else
+    cmd=("$exe")
+  fi
+  [ -z "$tested" ] || [ "${#WRAP[@]}" = 0 ] || opts+=(--program "$(prog "$tested")")
   rm -f "$fifo"; mkfifo "$fifo"
   exec {fd}<>"$fifo"
   (
@@ -203,7 +220,7 @@ start_bg() {
     # would not end the program's input.
     for held in "${BG_HELD_STDIN[@]}"; do exec {held}>&-; done
     PROCSIG_TIME_SCALE=$scale exec "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline" \
-      --events "$fifo" "${opts[@]}" -- "$exe" "$@" <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&-
+      --events "$fifo" "${opts[@]}" -- "${cmd[@]}" "$@" <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&-
   ) &
   BG_WRAPPER[$tag]=$!
   BG_EVFD[$tag]=$fd
@@ -331,8 +348,25 @@ shared_command() {
 # load_command TAG: once the shared command has ended, its status, stdout
 # and stderr: status, OUT, ERR.
 load_command() {
-  local d=$BATS_FILE_TMPDIR
-  wait_until 30 "the shared command '$1' did not end (see setup_file)" test -e "$d/$1.ended" || return 1
+  local d=$BATS_FILE_TMPDIR limit=20
+  [ ! -s "$d/$1.deadline" ] || limit=$(<"$d/$1.deadline")
+  wait_until $((limit + 10)) "the shared command '$1' did not end (see setup_file)" test -e "$d/$1.ended" || return 1
   OUT=$d/$1.out ERR=$d/$1.err
   read -r status <"$d/$1.status"
+  STATUS=$status ELAPSED='' ORPHANS=''
+  [ "$STATUS" != 124 ] || STATUS=timeout
+}
+
+# shared_tty NAME TAG SCALE: as shared_run, NAME on a terminal of its own
+# (helpers/pty_run.py), as the chapter runs its programs: stdout is then
+# line-buffered, and the chapter's rules about lines are judged there
+# (docs/contract.md, "Terminal output"); a pipe or a file is C.ALL.NO_DUP's.
+# load_command TAG gives STATUS and OUT.
+shared_tty() {
+  local name=$1 tag=$2
+  [ -x "$(prog "$name")" ] || return 0
+  unscaled_deadline "$name"
+  echo "$REPLY" >"$BATS_FILE_TMPDIR/$tag.deadline"
+  shared_command "$tag" env PROCSIG_TIME_SCALE="$3" "${PY[@]}" "$HELPERS/pty_run.py" \
+    --deadline "$REPLY" -- "${WRAP[@]}" "$(prog "$name")"
 }

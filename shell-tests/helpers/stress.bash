@@ -111,6 +111,14 @@ live_children_of() { ps -o pid=,stat= --ppid "$1" | awk '$2 !~ /^Z/ { print $1 }
 # rss_anon_kib PID: RssAnon of PID in KiB (kernel's 'kB'), from /proc/PID/status.
 rss_anon_kib() { awk '$1 == "RssAnon:" { print $2; found = 1 } END { exit !found }' "/proc/$1/status"; }
 
+# expect_all_ended RULE SECONDS WHAT: no child of the server still runs
+# within SECONDS (zombies aside: reaping is MANY_EXITS's business).
+expect_all_ended() {
+  # shellcheck disable=SC2016 # expanded by eval, at every look
+  within "$2" eval '[ -z "$(live_children_of "$SERVER_PID")" ]' && return 0
+  fail "$1: echo_mpserv ($SERVER_PID) still has $(live_children_of "$SERVER_PID" | wc -l) running children $2 s after $3"
+}
+
 # expect_all_reaped RULE SECONDS WHAT: the server has no child left, live
 # or zombie, within SECONDS.
 expect_all_reaped() {

@@ -14,18 +14,21 @@ others_served() {
   expect_load_ok C.ECHO_MPSERV.BAD_CLIENT "$LOAD_STATUS" "$LOAD_ERR" "other clients $1"
 }
 
-# every_child_ended WHAT: no child still running (reaping is MANY_EXITS's
-# and MASS_EXIT's business), and each connection ended as a client's
-# leaving: as many 'client disconnected...' lines as connections. A child
-# killed by SIGPIPE writes none.
+# every_child_ended WHAT CONNECTIONS: no child still running (reaping is
+# MANY_EXITS's and MASS_EXIT's business), and each of the CONNECTIONS the
+# test made ended as a client's leaving: as many 'client disconnected...'
+# lines. A child killed by SIGPIPE writes none. A log with more 'new
+# client connected...' lines than connections repeats lines (stdio not
+# flushed before fork, C.ALL.NO_DUP's defect): its counts say nothing then.
 every_child_ended() {
   within 10 eval '[ -z "$(live_children_of "$SERVER_PID")" ]' ||
     fail "C.ECHO_MPSERV.BAD_CLIENT: echo_mpserv ($SERVER_PID) still has $(live_children_of "$SERVER_PID" | wc -l) running children $WAITED s after $1" || return 1
   local connected disconnected
   connected=$(log_count "$SERVER_OUT" '^new client connected\.\.\.$')
   disconnected=$(log_count "$SERVER_OUT" '^client disconnected\.\.\.$')
-  [ "$connected" = "$disconnected" ] ||
-    fail "C.ECHO_MPSERV.BAD_CLIENT: $connected connections but $disconnected 'client disconnected...' lines after $1: a child did not see its client leave (killed by SIGPIPE? it must ignore it or send with MSG_NOSIGNAL, and take EPIPE and ECONNRESET for the client leaving)
+  [ "$connected" -le "$2" ] || return 0
+  [ "$disconnected" -ge "$connected" ] ||
+    fail "C.ECHO_MPSERV.BAD_CLIENT: $2 connections, $connected 'new client connected...' but $disconnected 'client disconnected...' lines after $1
 --- stderr ---
 $(head -c 1000 "$SERVER_ERR")"
 }
@@ -40,7 +43,9 @@ $(head -c 1000 "$SERVER_ERR")"
   [ "$status" = 0 ] || fail "the resetting client failed (status $status): $(cat "$T/reset.err")"
   others_served "after a client reset mid-transfer"
   expect_server_alive C.ECHO_MPSERV.BAD_CLIENT "after a client reset mid-transfer"
-  every_child_ended "a client reset mid-transfer and 400 others left"
+  local attempts
+  attempts=$(sed -n 's/.* attempt=\([0-9]*\).*/\1/p' "$T/reset.out")
+  every_child_ended "a client reset mid-transfer and 400 others left" $((400 + ${attempts:-1}))
 }
 
 @test "C.ECHO_MPSERV.BAD_CLIENT: a client killed mid-transfer: its child ends and is reaped, others are served" {
@@ -50,7 +55,7 @@ $(head -c 1000 "$SERVER_ERR")"
   finish_bg bad 10 || fail "the killed client's runner did not end"
   others_served "after a client vanished mid-transfer"
   expect_server_alive C.ECHO_MPSERV.BAD_CLIENT "after a client vanished mid-transfer"
-  every_child_ended "a client vanished mid-transfer and 400 others left"
+  every_child_ended "a client vanished mid-transfer and 400 others left" 401
 }
 
 @test "C.ECHO_MPSERV.BAD_CLIENT: a client that stops reading: only its own child blocks; others are served meanwhile" {
@@ -66,5 +71,5 @@ $(head -c 1000 "$SERVER_ERR")"
   release_stdin bad
   finish_bg bad 10 || fail "the stalled client did not end after its release"
   [ "$BG_STATUS" = 0 ] || fail "the stalled client ended with status $BG_STATUS: $(cat "$T/bad.err")"
-  every_child_ended "the client that stopped reading and 400 others left"
+  every_child_ended "the client that stopped reading and 400 others left" 401
 }

@@ -13,7 +13,7 @@ RSS_SLACK_KIB=64
   start_server
   run_load warmup 60 rate --clients 1 --connections 100
   expect_load_ok C.ECHO_MPSERV.STEADY "$LOAD_STATUS" "$LOAD_ERR" "100 warm-up connections"
-  expect_all_reaped C.ECHO_MPSERV.STEADY 10 "100 sequential clients left"
+  expect_all_ended C.ECHO_MPSERV.STEADY 10 "100 sequential clients left"
   local fds_before rss_before
   fds_before=$(fd_count "$SERVER_PID")
   rss_before=$(rss_anon_kib "$SERVER_PID") || fail "no RssAnon in /proc/$SERVER_PID/status (Linux 4.5 or newer is needed)"
@@ -21,7 +21,7 @@ RSS_SLACK_KIB=64
   run_load rate 150 rate --clients 1 --connections 10000
   expect_load_ok C.ECHO_MPSERV.STEADY "$LOAD_STATUS" "$LOAD_ERR" "10,000 sequential connections"
   expect_load_json C.ECHO_MPSERV.STEADY "$LOAD_OUT" connections=10000
-  expect_all_reaped C.ECHO_MPSERV.STEADY 10 "10,000 sequential clients left"
+  expect_all_ended C.ECHO_MPSERV.STEADY 10 "10,000 sequential clients left"
 
   local fds_after rss_after
   fds_after=$(fd_count "$SERVER_PID")
