@@ -18,7 +18,7 @@ setup() {
 }
 
 # rz_lines RULE FILE: the lines of C.REMOVE_ZOMBIE.LINES; sets KID1 KID2
-# (in 'Child proc id:' order) and STATUS_OF (pid -> reported status).
+# (in 'Child proc id:' order) and STATUS_OF (reported pid -> status).
 rz_lines() {
   local rule=$1 file=$2
   local -a l ids=()
@@ -38,12 +38,18 @@ rz_lines() {
   [ "$(count_matching "$file" "^Hi! I'm child process$")" -eq 2 ] || bad+="not two 'Hi! I'm child process'; "
   [ "$(count_matching "$file" '^wait\.\.\.$')" -eq 5 ] || bad+="not five 'wait...'; "
   [ "${#ids[@]}" -eq 2 ] || bad+="not two 'Child proc id:'; "
-  [ "$(count_matching "$file" '^Removed proc id: ')" -eq 2 ] || bad+="not two 'Removed proc id:'; "
-  [ "$(count_matching "$file" '^Child send: ')" -eq 2 ] || bad+="not two 'Child send:'; "
+  # One pair at least: the chapter's handler reports one child when the
+  # two SIGCHLDs arrive as one (that both are is C.REMOVE_ZOMBIE.ALL_REAPED).
+  local pairs
+  pairs=$(count_matching "$file" '^Removed proc id: ')
+  [ "$pairs" -ge 1 ] && [ "$pairs" -le 2 ] || bad+="$pairs 'Removed proc id:' lines, expected 1 or 2; "
+  [ "$(count_matching "$file" '^Child send: ')" -eq "$pairs" ] || bad+="not one 'Child send:' per 'Removed proc id:'; "
   KID1=${ids[0]:-} KID2=${ids[1]:-}
-  [ -z "$KID1" ] || [ -n "${STATUS_OF[$KID1]:-}" ] || bad+="child $KID1 never reported removed; "
-  [ -z "$KID2" ] || [ -n "${STATUS_OF[$KID2]:-}" ] || bad+="child $KID2 never reported removed; "
-  [ "$(norm "$file" | wc -l)" -eq 13 ] || bad+="$(norm "$file" | wc -l) lines instead of 13; "
+  local pid
+  for pid in "${!STATUS_OF[@]}"; do
+    [ "$pid" = "$KID1" ] || [ "$pid" = "$KID2" ] || bad+="'Removed proc id: $pid' names no child; "
+  done
+  [ "$(norm "$file" | wc -l)" -eq $((9 + 2 * pairs)) ] || bad+="$(norm "$file" | wc -l) lines instead of $((9 + 2 * pairs)); "
   [ -z "$bad" ] || fail "$rule: $bad
 --- got ---
 $(cat -A "$file")"
@@ -68,7 +74,7 @@ $(cat -A "$file")"
   done
   kill -CONT "$parent"
   for kid in $kids; do
-    wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid is still a zombie 2 s after both children ended: the implementation reaps one child per SIGCHLD?" \
+    wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid is still a zombie 2 s after both children ended while remove_zombie was stopped and it was continued" \
       gone_or_not_child "$kid" "$parent"
   done
   # Its lines (and its exit status) are judged on the shared runs.
@@ -122,16 +128,21 @@ $(cat -A "$file")"
 @test "C.REMOVE_ZOMBIE.STATUS: the first child is reported with 12, the second with 24" {
   load_command tty
   rz_lines C.REMOVE_ZOMBIE.LINES "$OUT"
-  [ "${STATUS_OF[$KID1]}" = 12 ] && [ "${STATUS_OF[$KID2]}" = 24 ] ||
-    fail "C.REMOVE_ZOMBIE.STATUS: first child $KID1 sent '${STATUS_OF[$KID1]}', second $KID2 sent '${STATUS_OF[$KID2]}', expected 12 and 24 (on a terminal)"
+  # Each child reported, with its own status.
+  [ "${STATUS_OF[$KID1]:-12}" = 12 ] && [ "${STATUS_OF[$KID2]:-24}" = 24 ] ||
+    fail "C.REMOVE_ZOMBIE.STATUS: first child $KID1 reported with '${STATUS_OF[$KID1]:-}', second $KID2 with '${STATUS_OF[$KID2]:-}', expected 12 and 24 (on a terminal; an empty one was not reported)"
 }
 
-@test "C.REMOVE_ZOMBIE.EXIT: exits 0 with both children reaped" {
+@test "C.REMOVE_ZOMBIE.EXIT: exits 0, after its children's 10 s (scaled)" {
   load_run pipe
   expect_status C.REMOVE_ZOMBIE.EXIT 0
-  expect_no_orphans C.ALL.NO_ORPHANS
   elapsed_at_least 0.4 ||
     fail "C.REMOVE_ZOMBIE.LINES: ended after $ELAPSED s, before its children's 10 s (0.4 s at scale $SCALE)"
+}
+
+@test "C.ALL.NO_ORPHANS: remove_zombie exits with both children ended and reaped" {
+  load_run pipe
+  expect_no_orphans C.ALL.NO_ORPHANS
 }
 
 @test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: two 'Removed proc id:' lines, real children, no 'Removed proc id: 0'" {

@@ -69,5 +69,5 @@ $output"
   wait_until 5 "C.SIGACTION.LINES: sigaction ($pid) never installed its SIGALRM handler" \
     eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 13) & 1 ))"
   stop_bg s INT 5
-  [ "$BG_STATUS" = 130 ] || fail "C.SIGACTION.SIGINT_IGNORED: status $BG_STATUS after SIGINT, expected 130 (killed by SIGINT): the inherited SIG_IGN was kept"
+  [ "$BG_STATUS" = 130 ] || fail "C.SIGACTION.SIGINT_IGNORED: status $BG_STATUS after SIGINT, expected 130 (killed by SIGINT): the SIGINT sent while it slept did not end it"
 }

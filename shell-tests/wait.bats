@@ -40,8 +40,11 @@ $(cat -A "$file")"
   # The smallest scale: only wait's final sleep is scaled, and it is not judged here.
   # A program that ignores the scale sleeps its 30 s.
   unscaled_deadline wait
+  local -a follow=()
+  [ "${#WRAP[@]}" = 0 ] || follow=(--program "$(prog wait)")
   run --separate-stderr "${PY[@]}" "$HELPERS/blocked_stdout.py" --deadline "$REPLY" --room 25 \
-    --report "$report" -- env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog wait)"
+    --report "$report" "${follow[@]}" -- env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog wait)"
+  [ "$status" -ne 122 ] || skip "set-up: $stderr"
   [ "$status" -ne 124 ] || fail "C.WAIT.TIMING: wait still ran at the ${REPLY} s deadline (status 124, cut off); its output so far: $output"
   [ "$status" -eq 0 ] || fail "C.WAIT.TIMING: status $status: $stderr"
   printf '%s\n' "$output" >"$T/out"

@@ -89,7 +89,7 @@ expect_whole_lines() {
   [ "$status" != 1 ] || return 0
   [ "$status" = 0 ] || { fail "expect_whole_lines: bad pattern among: $*"; return 1; }
   bad=${bad%%$'\n'*}
-  fail "$rule: line ${bad%%:*} is not one the program prints (lines cut or interleaved?): '${bad#*:}'
+  fail "$rule: line ${bad%%:*} matches none of the lines the program may print: '${bad#*:}'
 --- output ---
 $(cat -A "$file")"
 }

@@ -2,7 +2,8 @@
 """Holds a program at a write to stdout, to see which of its children had
 ended with which exit status before it could reap them.
 
-usage: blocked_stdout.py [--deadline S] [--room N] --report FILE -- PROGRAM [ARG...]
+usage: blocked_stdout.py [--deadline S] [--room N] --report FILE [--program PATH]
+                         -- PROGRAM [ARG...]
 
 The program's stdout is a one-page pipe filled up to N bytes short of the
 brim (default 0). Linux appends a small write to the pipe's last page when
@@ -16,7 +17,8 @@ stdout (it ended first). Then the pipe is drained: the program's output
 goes to stdout.
 
 Exit status: the program's (128+n for signal n); 124 on deadline; 125 on
-bad usage. Processes it leaves behind are killed and reaped.
+bad usage; 122 when this kernel cannot show where a process blocks.
+Processes it leaves behind are killed and reaped.
 """
 
 import argparse
@@ -28,7 +30,7 @@ import signal
 import sys
 import time
 
-from run_bounded import PR_SET_CHILD_SUBREAPER, kill_and_reap_all, kill_session, status_of
+from run_bounded import PR_SET_CHILD_SUBREAPER, follow, kill_and_reap_all, kill_session, status_of
 
 # Named in the fcntl module from Python 3.10 only (Debian 11 has 3.9).
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -39,6 +41,7 @@ def parse_args():
     p.add_argument("--deadline", type=float, default=20.0)
     p.add_argument("--room", type=int, default=0)
     p.add_argument("--report", required=True)
+    p.add_argument("--program", help="the program's path, when COMMAND runs it under a layer")
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
     if a.command and a.command[0] == "--":
@@ -109,8 +112,20 @@ def ended_child(kid, deadline):
     return f"child {kid} {what.replace('exit ', '')}"
 
 
+def can_see_blocking():
+    """Whether this kernel shows where a process is blocked: /proc/PID/syscall
+    (user-mode Linux lacks it), or a /proc/PID/wchan that names a function
+    (our parent, a shell waiting for us, is blocked somewhere)."""
+    return (os.path.exists(f"/proc/{os.getpid()}/syscall")
+            or read_proc(os.getppid(), "wchan") not in ("", "0"))
+
+
 def main():
     args = parse_args()
+    if not can_see_blocking():
+        sys.stderr.write("blocked_stdout: this kernel has neither /proc/PID/syscall nor a "
+                         "/proc/PID/wchan that names where a process blocks\n")
+        return 122
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     deadline = time.monotonic() + args.deadline
     r, w, filled = pipe_with_room(args.room)
@@ -126,6 +141,8 @@ def main():
             os.write(2, f"blocked_stdout: cannot run {args.command[0]}: {e.strerror}\n".encode())
         os._exit(125)
     os.close(w)
+    # Under a layer (--program), the program's own process is watched.
+    watched = follow(pid, args.program, deadline) if args.program else pid
     report = []
     # Poll the program's state until it blocks or ends, a few ms apart.
     while True:
@@ -133,15 +150,16 @@ def main():
         if done:
             report.append("not-blocked")
             break
-        if blocked_on_pipe(pid):
-            report += [ended_child(kid, deadline) for kid in children_of(pid)]
+        if blocked_on_pipe(watched):
+            report += [ended_child(kid, deadline) for kid in children_of(watched)]
             wstatus = None
             break
         if time.monotonic() > deadline:
             kill_session(pid)
             os.waitpid(pid, 0)
             kill_and_reap_all()
-            sys.stderr.write("blocked_stdout: deadline passed before the program wrote\n")
+            sys.stderr.write(f"blocked_stdout: cut off at the {args.deadline} s deadline: the program "
+                             "had neither ended nor been seen blocked writing to stdout\n")
             return 124
         time.sleep(0.002)
     with open(args.report, "w") as f:

@@ -29,8 +29,10 @@ honours_scale() {
   local f=$BATS_FILE_TMPDIR/honours-scale.$1 status=0
   if [ ! -s "$f" ]; then
     # timeout(1) kills the program's whole process group at the deadline.
-    timeout -s KILL 4 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog "$1")" </dev/null \
-      >/dev/null 2>&1 3>&- || status=$?
+    # In a subshell whose stderr is dropped: timeout kills itself with the
+    # group, which bash would report ("Killed").
+    (timeout -s KILL 4 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog "$1")" </dev/null \
+      >/dev/null 2>&1 3>&-) 2>/dev/null || status=$?
     if [ "$status" = 137 ]; then echo no >"$f"; else echo yes >"$f"; fi
   fi
   [ "$(<"$f")" = yes ]
@@ -240,7 +242,8 @@ release_stdin() {
 }
 
 # next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG;
-# a 'sched' event is kept in BG_SCHED (for finish_bg) and skipped.
+# 'sched' (kept in BG_SCHED) and 'layer' (the wrapper's pid, in BG_LAYER)
+# are skipped.
 next_event() {
   local line
   while :; do
@@ -250,8 +253,11 @@ next_event() {
     fi
     EVENT=${line%% *}
     EVENT_ARG=${line#* }
-    [ "$EVENT" = sched ] || return 0
-    BG_SCHED=$EVENT_ARG
+    case $EVENT in
+      sched) BG_SCHED=$EVENT_ARG ;;
+      layer) BG_LAYER=$EVENT_ARG ;;
+      *) return 0 ;;
+    esac
   done
 }
 

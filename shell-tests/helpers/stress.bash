@@ -69,7 +69,7 @@ load_line_or_end() { [ -s "$T/$1.out" ] || ! proc_stat "${BG_PID[$1]}" || [ "$ST
 # open); fails with its error if it ended without one.
 wait_load_line() {
   local rule=$1 tag=$2
-  wait_until "$3" "$rule: echo_load ($tag) did not finish $4 within $3 s: the server is too slow or stuck" \
+  wait_until "$3" "$rule: echo_load ($tag) did not finish $4 within $3 s: it had neither printed its summary nor ended" \
     load_line_or_end "$tag" || return 1
   [ -s "$T/$tag.out" ] && return 0
   finish_bg "$tag" 10 || return 1

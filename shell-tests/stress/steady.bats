@@ -19,6 +19,14 @@ RSS_SLACK_KIB=64
   rss_before=$(rss_anon_kib "$SERVER_PID") || fail "no RssAnon in /proc/$SERVER_PID/status (Linux 4.5 or newer is needed)"
 
   run_load rate 150 rate --clients 1 --connections 10000
+  # Speed is no part of the rule (benchmarks measure it): a server that
+  # was still serving, one connection after another, when the load's
+  # deadline passed leaves the rule unjudged, not broken.
+  local left
+  left=$(sed -n 's/.*passed with \([0-9]*\) of 10000 connections incomplete.*/\1/p' "$LOAD_ERR")
+  if [ "$LOAD_STATUS" = 3 ] && [ -n "$left" ] && [ "$left" -lt 10000 ]; then
+    skip "set-up: $((10000 - left)) of 10,000 sequential connections done when echo_load's 150 s deadline passed (the machine or the server is too slow to judge STEADY here): $(head -c 300 "$LOAD_ERR")"
+  fi
   expect_load_ok C.ECHO_MPSERV.STEADY "$LOAD_STATUS" "$LOAD_ERR" "10,000 sequential connections"
   expect_load_json C.ECHO_MPSERV.STEADY "$LOAD_OUT" connections=10000
   expect_all_ended C.ECHO_MPSERV.STEADY 10 "10,000 sequential clients left"
@@ -27,8 +35,8 @@ RSS_SLACK_KIB=64
   fds_after=$(fd_count "$SERVER_PID")
   rss_after=$(rss_anon_kib "$SERVER_PID")
   [ "$fds_after" = "$fds_before" ] ||
-    fail "C.ECHO_MPSERV.STEADY: echo_mpserv ($SERVER_PID) holds $fds_after descriptors after 10,000 connections, $fds_before before them (a descriptor kept per connection?):
+    fail "C.ECHO_MPSERV.STEADY: echo_mpserv ($SERVER_PID) holds $fds_after descriptors after 10,000 connections, $fds_before before them:
 $(ls -l "/proc/$SERVER_PID/fd" | tail -n 5)"
   [ "$((rss_after - rss_before))" -le "$RSS_SLACK_KIB" ] ||
-    fail "C.ECHO_MPSERV.STEADY: echo_mpserv's RssAnon grew from $rss_before KiB after 100 connections to $rss_after KiB after 10,000 more, more than $RSS_SLACK_KIB KiB (memory kept per connection?)"
+    fail "C.ECHO_MPSERV.STEADY: echo_mpserv's RssAnon grew from $rss_before KiB after 100 connections to $rss_after KiB after 10,000 more, more than $RSS_SLACK_KIB KiB"
 }

@@ -39,7 +39,7 @@ bulk_child_transferring() {
 
   kill -TERM "$SERVER_PID"
   finish_bg srv 30 ||
-    fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: echo_mpserv still running 30 s after SIGTERM under load (children not told to end, or not reaped?)"
+    fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: echo_mpserv still running 30 s after SIGTERM under load: $(children_of "$SERVER_PID" | wc -l) children of it remain"
   [ -z "$BG_ORPHANS" ] ||
     fail "C.ECHO_MPSERV.STOP_UNDER_LOAD: after SIGTERM these processes of the server were left (pid state args):
 $BG_ORPHANS"
