@@ -1,4 +1,5 @@
 """ci/report's command line. See ci/report --help and docs/validating.md.
+`list` exits 1 when no ID matches.
 
 Exit status: 0 done (for `summary`: no unexpected result), 1 `summary`
 found a failure or an unexpected pass, 2 bad usage, 3 an input file is
@@ -9,7 +10,8 @@ import json
 import os
 import sys
 
-from . import machine, merge, render_html, render_md, run, summary
+from . import catalogue, machine, merge, render_html, render_md, run, select, summary
+from . import outcomes as O
 from .errors import InputError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
@@ -44,11 +46,29 @@ def _parser():
     b.add_argument("--catalogue", default=None,
                    help="conformance catalogue JSON (default: conformance/tools/"
                         "gen_assertions.py --json)")
+    b.add_argument("--only", default="", help="keep only the rows these comma-separated ID "
+                                              "globs match (and every unexpected result)")
     m = sub.add_parser("merge", help="merge report.json files into one matrix")
     m.add_argument("reports", nargs="+", help="single-run or merged report.json files")
     m.add_argument("--out", required=True, help="folder for the merged report")
     s = sub.add_parser("summary", help="print the short summary of a report.json")
     s.add_argument("report", help="a report.json")
+    ls = sub.add_parser("list", help="print every rule and assertion ID with its suite, level "
+                                     "and title")
+    ls.add_argument("--only", default="", help="only the IDs these comma-separated globs match")
+    fl = sub.add_parser("failed", help="print the failed IDs of a report.json, comma-separated "
+                                       "(for --only)")
+    fl.add_argument("report", help="a report.json")
+    ft = sub.add_parser("filter", help="print a suite runner's filter for --only PATTERNS")
+    kind = ft.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--gtest", action="store_true", help="a GTEST_FILTER value")
+    kind.add_argument("--bats", action="store_true", help="a bats --filter regex")
+    ft.add_argument("--only", required=True, help="comma-separated ID globs")
+    c = sub.add_parser("counts", help="print one suite's counts from one Meson test log")
+    c.add_argument("--build-dir", required=True, help="the Meson build directory")
+    c.add_argument("--suite", required=True, help="the suite")
+    c.add_argument("--testlog", required=True, help="the suite's Meson JSON test log")
+    c.add_argument("--only", default="", help="as for build")
     return p
 
 
@@ -86,7 +106,7 @@ def _build(args):
 
         cat = catalogue.conformance_assertions(args.catalogue)
     report = run.build(args.build_dir, testlogs, meta, SOURCE_ROOT, impl=impl,
-                       xml_files=args.gtest_xml, conformance_catalogue=cat)
+                       xml_files=args.gtest_xml, conformance_catalogue=cat, only=args.only)
     write(report, args.out)
     return EXIT_OK
 
@@ -103,10 +123,54 @@ def _summary(args):
     return EXIT_UNEXPECTED if summary.unexpected(report) else EXIT_OK
 
 
+def _catalogue():
+    return run.merge_catalogue(
+        catalogue.generate_conformance(SOURCE_ROOT),
+        catalogue.contract_rules(os.path.join(SOURCE_ROOT, "docs", "contract.md")))
+
+
+def _list(args):
+    rows = select.chosen(_catalogue(), select.patterns(args.only))
+    for r in rows:
+        print(f"{r['id']}\t{r['suite']}\t{r.get('level') or '-'}\t"
+              + " ".join(r["description"].split()))
+    return EXIT_OK if rows else EXIT_UNEXPECTED
+
+
+def _failed(args):
+    runs, _ = merge.load(args.report)
+    print(",".join(select.failed_ids(runs)))
+    return EXIT_OK
+
+
+def _filter(args):
+    globs = select.patterns(args.only)
+    if not globs:
+        raise InputError("--only", "no pattern given")
+    if args.gtest:
+        print(select.gtest_filter(catalogue.generate_conformance(SOURCE_ROOT), globs))
+    else:
+        print(select.bats_filter(globs))
+    return EXIT_OK
+
+
+def _counts(args):
+    results = run.build(args.build_dir, [args.testlog], {}, SOURCE_ROOT,
+                        conformance_catalogue=[], only=args.only)["results"]
+    counts = {}
+    for r in results:
+        if r["suite"] == args.suite:
+            counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
+    said = [f"{counts[o]} {O.LABELS[o]}" for o in O.ALL if counts.get(o)]
+    print(", ".join(said) or "no result")
+    return EXIT_OK
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
-        return {"build": _build, "merge": _merge, "summary": _summary}[args.command](args)
+        return {"build": _build, "merge": _merge, "summary": _summary, "list": _list,
+                "failed": _failed, "filter": _filter, "counts": _counts}[args.command](args)
     except InputError as e:
         print(f"report: {e}", file=sys.stderr)
         return EXIT_INPUT

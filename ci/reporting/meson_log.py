@@ -22,6 +22,7 @@ class MesonTest:
     stdout: str
     stderr: str
     starttime: float
+    duration: Optional[float] = None
 
     @property
     def bad(self):
@@ -71,6 +72,7 @@ def read(path):
                     stdout=obj.get("stdout") or "",
                     stderr=obj.get("stderr") or "",
                     starttime=float(obj.get("starttime") or 0),
+                    duration=float(obj["duration"]) if obj.get("duration") is not None else None,
                 )
             )
         except (ValueError, TypeError, KeyError, AttributeError) as e:
