@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-from . import catalogue, machine, merge, render_html, render_md, run, select, summary
+from . import catalogue, junit, machine, merge, provenance, render_md, run, select, summary
 from . import outcomes as O
 from .errors import InputError
 
@@ -73,14 +73,17 @@ def _parser():
 
 
 def write(report, out_dir):
-    """Writes report.json as given, and report.md and index.html of its
-    matrix view."""
+    """Writes report.json as given, and report.md, index.html and
+    report.junit.xml of its matrix view."""
+    from . import render_html  # Jinja2: only when a page is written
+
     try:
         os.makedirs(out_dir, exist_ok=True)
         view = merge.as_matrix(report)
         files = {"report.json": json.dumps(report, indent=1, ensure_ascii=False) + "\n",
                  "report.md": render_md.render(view) + "\n",
-                 "index.html": render_html.render(view)}
+                 "index.html": render_html.render(view),
+                 "report.junit.xml": junit.render(view)}
         for name, content in files.items():
             tmp = os.path.join(out_dir, f".{name}.tmp")
             with open(tmp, "w", encoding="utf-8") as f:
@@ -99,7 +102,10 @@ def _build(args):
         raise InputError(args.impl, "no such implementation directory")
     meta = {"name": args.name or (os.path.basename(impl.rstrip("/")) if impl else "reference")}
     meta.update(machine.describe())
-    meta.update(impl=impl, target=args.target, wrapper=args.wrapper)
+    meta.update(impl=impl, target=args.target, wrapper=args.wrapper,
+                procsig=provenance.describe(SOURCE_ROOT))
+    if args.only:
+        meta["only"] = args.only
     cat = None
     if args.catalogue:
         from . import catalogue

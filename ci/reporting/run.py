@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from . import bats, catalogue, gtest_xml, meson_log, select, tap
+from . import bats, catalogue, gtest_xml, meson_log, provenance, select, tap
 from . import outcomes as O
 
 _RULE_ID = re.compile(r"^(C\.[A-Z0-9_]+\.[A-Z0-9_]+)\s*:")
@@ -298,4 +298,5 @@ def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
             r[key] = r.get(key) or described[r["id"]].get(key, "")
     order = {r["id"]: i for i, r in enumerate(rows)}
     results.sort(key=lambda r: order[r["id"]])
-    return {"run": meta, "totals": totals(results, rows), "results": results, "catalogue": rows}
+    return {"format_version": provenance.FORMAT_VERSION, "run": meta,
+            "totals": totals(results, rows), "results": results, "catalogue": rows}

@@ -33,7 +33,7 @@ class CliTest(unittest.TestCase):
 
     def test_build_writes_three_files_and_the_run(self):
         out = self.build("meson-1.0", "--name", "deb12", "--target", "linux")
-        self.assertEqual(sorted(os.listdir(out)), ["index.html", "report.json", "report.md"])
+        self.assertEqual(sorted(os.listdir(out)), ["index.html", "report.json", "report.junit.xml", "report.md"])
         with open(os.path.join(out, "report.json")) as f:
             report = json.load(f)
         meta = report["run"]
