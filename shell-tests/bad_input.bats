@@ -11,25 +11,27 @@ expect_one_line() {
 $(describe_run)"
 }
 
-# usage_case NAME ARG...: a wrong argument count.
+# usage_case NAME ARG...: a wrong argument count (C.ALL.USAGE, or
+# C.ALL.USAGE_NO_ARGS for a program that takes none).
 usage_case() {
-  local name=$1
+  local name=$1 rule=C.ALL.USAGE
   shift
+  case $name in echo_mpserv | echo_client | echo_mpclient) ;; *) rule=C.ALL.USAGE_NO_ARGS ;; esac
   require_program "$name"
   run_quick --tag "usage$#" "$name" "$@"
-  expect_status C.ALL.USAGE 2 "wrong number of arguments ($#)"
-  expect_one_line C.ALL.USAGE "^Usage : $name( |\$)"
-  rule_assert C.ALL.USAGE "$name printed on stdout for a usage error" assert_file_empty "$OUT"
+  expect_status "$rule" 2 "wrong number of arguments ($#)"
+  expect_one_line "$rule" "^Usage : $name( |\$)"
+  rule_assert "$rule" "$name printed on stdout for a usage error" assert_file_empty "$OUT"
 }
 
-@test "C.ALL.USAGE: fork with an argument" { usage_case fork extra; }
-@test "C.ALL.USAGE: zombie with an argument" { usage_case zombie extra; }
-@test "C.ALL.USAGE: wait with an argument" { usage_case wait extra; }
-@test "C.ALL.USAGE: waitpid with an argument" { usage_case waitpid extra; }
-@test "C.ALL.USAGE: signal with an argument" { usage_case signal extra; }
-@test "C.ALL.USAGE: sigaction with an argument" { usage_case sigaction extra; }
-@test "C.ALL.USAGE: remove_zombie with an argument" { usage_case remove_zombie extra; }
-@test "C.ALL.USAGE: fd_share with an argument" { usage_case fd_share extra; }
+@test "C.ALL.USAGE_NO_ARGS: fork with an argument" { usage_case fork extra; }
+@test "C.ALL.USAGE_NO_ARGS: zombie with an argument" { usage_case zombie extra; }
+@test "C.ALL.USAGE_NO_ARGS: wait with an argument" { usage_case wait extra; }
+@test "C.ALL.USAGE_NO_ARGS: waitpid with an argument" { usage_case waitpid extra; }
+@test "C.ALL.USAGE_NO_ARGS: signal with an argument" { usage_case signal extra; }
+@test "C.ALL.USAGE_NO_ARGS: sigaction with an argument" { usage_case sigaction extra; }
+@test "C.ALL.USAGE_NO_ARGS: remove_zombie with an argument" { usage_case remove_zombie extra; }
+@test "C.ALL.USAGE_NO_ARGS: fd_share with an argument" { usage_case fd_share extra; }
 
 @test "C.ALL.USAGE: echo_mpserv with no argument and with three" {
   usage_case echo_mpserv
@@ -60,29 +62,46 @@ BAD_PORTS=(0 65536 99999999999999999999 -1 abc 80x '' 0x50)
   done
 }
 
-@test "C.ECHO_MPSERV.BAD_OPTION: a bad option value gives 'invalid <option>' and status 2" {
+@test "C.ECHO_MPSERV.BAD_MAX_CHILDREN: a bad --max-children value gives 'invalid --max-children' and status 2; without its value, the usage line" {
   require_program echo_mpserv
   local v
   for v in 0 -3 abc 1000001 1.5 ''; do
     run_quick echo_mpserv --max-children "$v" 9
-    expect_status C.ECHO_MPSERV.BAD_OPTION 2 "--max-children '$v'"
-    expect_one_line C.ECHO_MPSERV.BAD_OPTION "^echo_mpserv: invalid --max-children '$v': "
+    expect_status C.ECHO_MPSERV.BAD_MAX_CHILDREN 2 "--max-children '$v'"
+    expect_one_line C.ECHO_MPSERV.BAD_MAX_CHILDREN "^echo_mpserv: invalid --max-children '$v': "
   done
-  for v in 0 0.0 -1 abc 1e3 inf ''; do
-    run_quick echo_mpserv "--idle-timeout=$v" 9
-    expect_status C.ECHO_MPSERV.BAD_OPTION 2 "--idle-timeout='$v'"
-    expect_one_line C.ECHO_MPSERV.BAD_OPTION "^echo_mpserv: invalid --idle-timeout '$v': "
-  done
+  run_quick echo_mpserv --max-children
+  expect_status C.ECHO_MPSERV.BAD_MAX_CHILDREN 2 "'--max-children' without its value"
+  expect_one_line C.ECHO_MPSERV.BAD_MAX_CHILDREN "^Usage : echo_mpserv "
 }
 
-@test "C.ECHO_MPSERV.BAD_OPTION: an unknown option, or one without its value, gives the usage line" {
+@test "C.ECHO_MPSERV.BAD_IDLE_TIMEOUT: a bad --idle-timeout value gives 'invalid --idle-timeout' and status 2; without its value, the usage line" {
   require_program echo_mpserv
-  local words
-  for words in "--frobnicate 9" "--max-children" "--idle-timeout"; do
-    # shellcheck disable=SC2086 # the words are the arguments
-    run_quick echo_mpserv $words
-    expect_status C.ECHO_MPSERV.BAD_OPTION 2 "'$words'"
-    expect_one_line C.ECHO_MPSERV.BAD_OPTION "^Usage : echo_mpserv "
+  local v
+  for v in 0 0.0 -1 abc 1e3 inf ''; do
+    run_quick echo_mpserv "--idle-timeout=$v" 9
+    expect_status C.ECHO_MPSERV.BAD_IDLE_TIMEOUT 2 "--idle-timeout='$v'"
+    expect_one_line C.ECHO_MPSERV.BAD_IDLE_TIMEOUT "^echo_mpserv: invalid --idle-timeout '$v': "
+  done
+  run_quick echo_mpserv --idle-timeout
+  expect_status C.ECHO_MPSERV.BAD_IDLE_TIMEOUT 2 "'--idle-timeout' without its value"
+  expect_one_line C.ECHO_MPSERV.BAD_IDLE_TIMEOUT "^Usage : echo_mpserv "
+}
+
+@test "C.ECHO_MPSERV.BAD_OPTION: an unknown option gives the usage line and status 2" {
+  require_program echo_mpserv
+  run_quick echo_mpserv --frobnicate 9
+  expect_status C.ECHO_MPSERV.BAD_OPTION 2 "'--frobnicate 9'"
+  expect_one_line C.ECHO_MPSERV.BAD_OPTION "^Usage : echo_mpserv "
+}
+
+@test "C.ECHO_MPSERV.BAD_ADDRESS: an address operand that is no IPv4 or IPv6 literal gives 'invalid address' and status 2" {
+  require_program echo_mpserv
+  local a
+  for a in not-an-address 127.0.0 ::g 1.2.3.4.5; do
+    run_quick echo_mpserv 9 "$a"
+    expect_status C.ECHO_MPSERV.BAD_ADDRESS 2 "address '$a'"
+    expect_one_line C.ECHO_MPSERV.BAD_ADDRESS "^echo_mpserv: invalid address '$(ere_quote "$a")': "
   done
 }
 

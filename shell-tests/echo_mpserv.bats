@@ -25,7 +25,7 @@ LOG_LINES=('new client connected\.\.\.' 'client disconnected\.\.\.' 'removed pro
 echo_file() {
   socat_echo "$2" "$T/back" "${4:-5}"
   [ "$SOCAT_STATUS" != 124 ] ||
-    fail "C.ECHO_MPSERV.HALF_CLOSE: the server did not close the connection after the client's half-close ($3, $(stat -c %s "$T/back") of $(stat -c %s "$2") bytes back): the parent keeps the client socket, or the child ignores end of stream?"
+    fail "C.ECHO_MPSERV.HALF_CLOSE: the connection was still open ${4:-5} s after the client's half-close ($3, $(stat -c %s "$T/back") of $(stat -c %s "$2") bytes back by then)"
   [ "$SOCAT_STATUS" = 0 ] || fail "$1: socat failed ($SOCAT_STATUS): $(cat "$T/socat.err")"
   expect_same "$1" "$2" "$T/back" "$3"
 }
@@ -77,11 +77,11 @@ echo_file() {
   echo_file C.ECHO_MPSERV.ECHO "$D/data.10MiB" "10 MiB of random bytes" 15
 }
 
-@test "C.ECHO_MPSERV.ECHO: over IPv6 on ::1" {
+@test "C.ECHO_MPSERV.IPV6: 4097 bytes echoed over IPv6 on ::1" {
   grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null || skip "no IPv6 loopback on this machine"
   start_server ::1
   timeout -k 2 10 socat -t 30 STDIO "TCP6:[::1]:$SERVER_PORT" <"$D/data.4097" >"$T/back" 3>&-
-  expect_same C.ECHO_MPSERV.ECHO "$D/data.4097" "$T/back" "4097 bytes over IPv6"
+  expect_same C.ECHO_MPSERV.IPV6 "$D/data.4097" "$T/back" "4097 bytes over IPv6"
 }
 
 @test "C.ECHO_MPSERV.HALF_CLOSE: after the client's shutdown(SHUT_WR), 1 MiB still comes back, then the server closes" {
@@ -90,10 +90,10 @@ echo_file() {
   echo_file C.ECHO_MPSERV.HALF_CLOSE "$T/in" "1 MiB sent before the half-close"
 }
 
-@test "C.ECHO_MPSERV.CONCURRENT: 100 clients connected at once each get their own echo" {
+@test "C.ECHO_MPSERV.BACKLOG: 100 clients connected at once each get their own echo" {
   start_server
   run --separate-stderr "${PY[@]}" "$HELPERS/many_clients.py" 127.0.0.1 "$SERVER_PORT" 100 --deadline 20
-  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.CONCURRENT: $stderr"
+  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.BACKLOG: $stderr"
 }
 
 @test "C.ECHO_MPSERV.CONCURRENT: a client that holds its connection does not delay another" {
@@ -135,13 +135,13 @@ echo_file() {
   expect_count C.ALL.NO_DUP "$SERVER_OUT" '^client disconnected\.\.\.$' 3 'client disconnected...'
 }
 
-@test "C.ECHO_MPSERV.NO_ZOMBIE: 100 children ending together are all reaped; their log lines are whole (C.ALL.ATOMIC_LINES)" {
+@test "C.ECHO_MPSERV.MANY_EXITS: 100 children ending together are all reaped; their log lines are whole (C.ALL.ATOMIC_LINES)" {
   start_server
   run --separate-stderr "${PY[@]}" "$HELPERS/many_clients.py" 127.0.0.1 "$SERVER_PORT" 100 --deadline 20
-  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.CONCURRENT: $stderr"
-  wait_until 5 "C.ECHO_MPSERV.NO_ZOMBIE: echo_mpserv ($SERVER_PID) still has zombie children 5 s after 100 clients left: one child reaped per SIGCHLD?" \
+  [ "$status" -eq 0 ] || fail "C.ECHO_MPSERV.BACKLOG: $stderr"
+  wait_until 5 "C.ECHO_MPSERV.MANY_EXITS: echo_mpserv ($SERVER_PID) still has zombie children 5 s after 100 clients left" \
     no_zombies_of "$SERVER_PID"
-  wait_until 5 "C.ECHO_MPSERV.NO_ZOMBIE: echo_mpserv ($SERVER_PID) still has children 5 s after its clients left" \
+  wait_until 5 "C.ECHO_MPSERV.MANY_EXITS: echo_mpserv ($SERVER_PID) still has children 5 s after its clients left" \
     no_children_of "$SERVER_PID"
   wait_until 5 "C.ECHO_MPSERV.LOG: fewer than 100 'removed proc id:' lines" \
     log_has "$SERVER_OUT" '^removed proc id: [0-9]+' 100
@@ -246,4 +246,63 @@ $(describe_run)"
   next_event srv 10 "the restarted echo_mpserv to listen"
   [ "$EVENT" = listening ] ||
     fail "C.ECHO_MPSERV.REUSEADDR: restarting on port $port failed ($EVENT $EVENT_ARG): $(cat "$T/srv.err")"
+}
+
+@test "C.ECHO_MPSERV.LOOPBACK: without an address operand the server listens on 127.0.0.1 only: 127.0.0.2 is refused" {
+  start_server
+  local fd
+  exec {fd}<>"/dev/tcp/127.0.0.1/$SERVER_PORT" ||
+    fail "C.ECHO_MPSERV.LOOPBACK: no connection to 127.0.0.1:$SERVER_PORT, where the server listens"
+  exec {fd}<&-
+  if (exec 3<>"/dev/tcp/127.0.0.2/$SERVER_PORT") 2>/dev/null; then
+    fail "C.ECHO_MPSERV.LOOPBACK: a connection to 127.0.0.2:$SERVER_PORT was accepted: the server listens beyond 127.0.0.1 ($(grep -i ":$(printf '%04X' "$SERVER_PORT") 00000000:0000 0A" /proc/net/tcp | awk '{ print $2 }' | head -n 1) in /proc/net/tcp)"
+  fi
+}
+
+@test "C.ECHO_MPSERV.STOPPED_CHILD: a child stopped and continued is not reported then; once its client leaves, one 'removed proc id: <its pid>', no 'removed proc id: 0'" {
+  start_server
+  local fd kid
+  exec {fd}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  within 5 has_children "$SERVER_PID" ||
+    fail "C.ECHO_MPSERV.STOPPED_CHILD: echo_mpserv ($SERVER_PID) had no child $WAITED s after a client connected"
+  kid=$(children_of "$SERVER_PID" | head -n 1)
+  kill -STOP "$kid"
+  within 5 eval "proc_stat $kid && [ \"\$STATE\" = T ]" ||
+    fail "C.ECHO_MPSERV.STOPPED_CHILD: child $kid not seen stopped (state T) within $WAITED s of SIGSTOP"
+  kill -CONT "$kid"
+  within 5 eval "! proc_stat $kid || [ \"\$STATE\" != T ]" ||
+    fail "C.ECHO_MPSERV.STOPPED_CHILD: child $kid still stopped $WAITED s after SIGCONT"
+  expect_echo_on "$fd" "still served"
+  exec {fd}<&-
+  within 5 no_children_of "$SERVER_PID" ||
+    fail "C.ECHO_MPSERV.STOPPED_CHILD: echo_mpserv ($SERVER_PID) still has a child $WAITED s after its client left: $(children_of "$SERVER_PID" | paste -sd ' ')"
+  stop_bg srv TERM 5
+  [ "$(count_matching "$SERVER_OUT" '^removed proc id: 0$')" = 0 ] ||
+    fail "C.ECHO_MPSERV.STOPPED_CHILD: 'removed proc id: 0' in the log after child $kid was stopped and continued
+$(cat -A "$SERVER_OUT")"
+  expect_count C.ECHO_MPSERV.STOPPED_CHILD "$SERVER_OUT" "^removed proc id: $kid\$" 1 "removed proc id: $kid"
+  expect_count C.ECHO_MPSERV.STOPPED_CHILD "$SERVER_OUT" '^removed proc id: ' 1 'removed proc id:'
+}
+
+# expect_echo_on FD LINE: LINE sent on FD comes back within 5 s.
+expect_echo_on() {
+  local reply=''
+  printf '%s\n' "$2" >&"$1"
+  read -r -t 5 -u "$1" reply || true
+  [ "$reply" = "$2" ] || fail "C.ECHO_MPSERV.STOPPED_CHILD: '$2' came back as '$reply' from the continued child"
+}
+
+# short_writes_shim: SHIM, the command that runs a program with every
+# socket write capped at 1,000 bytes (helpers/shims/short_writes.cc).
+short_writes_shim() {
+  [ -f "${PROCSIG_SHORT_WRITES_SO:-}" ] ||
+    skip "PROCSIG_SHORT_WRITES_SO ('${PROCSIG_SHORT_WRITES_SO:-}') is not the short-writes shim: run the suite with meson test"
+  SHIM=(env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO")
+}
+
+@test "C.ALL.SHORT_WRITES: with every socket write capped at 1,000 bytes, 1 MiB still comes back byte for byte" {
+  short_writes_shim
+  start_server --under SHIM
+  head -c 1048576 "$D/data.10MiB" >"$T/in"
+  echo_file C.ALL.SHORT_WRITES "$T/in" "1 MiB through a server whose writes are capped" 20
 }

@@ -51,49 +51,56 @@ $(cat -A "$file")"
 @test "C.REMOVE_ZOMBIE.ALL_REAPED: both children reaped when their two SIGCHLDs arrive as one" {
   # The parent is stopped while both children end, so their two SIGCHLDs
   # collapse into one pending signal: the handler must loop on WNOHANG.
+  # The children are the kernel's (the parent's children in /proc): stdout
+  # in a pipe may hold the lines naming them until the parent exits.
   start_bg rz --scale 0.06 -- remove_zombie
-  local parent=${BG_PID[rz]} kids
-  # The children are those the parent names (see C.ZOMBIE.IS_ZOMBIE).
-  wait_until 5 "C.REMOVE_ZOMBIE.LINES: remove_zombie ($parent) never printed two 'Child proc id:'" \
-    log_has "$T/rz.out" '^Child proc id: [0-9]+' 2
+  local parent=${BG_PID[rz]} kids kid
+  within 10 has_n_children "$parent" 2 ||
+    fail "C.REMOVE_ZOMBIE.ALL_REAPED: remove_zombie ($parent) had $(children_of "$parent" | wc -l) children $WAITED s after its start, expected 2 (it was $(alive "$parent" && echo running || echo gone))"
   kill -STOP "$parent"
-  kids=$(sed -n 's/^Child proc id: \([0-9]*\)[[:blank:]]*$/\1/p' "$T/rz.out")
-  local kid
+  kids=$(children_of "$parent")
+  run_deadline remove_zombie 0.06
+  local limit=$REPLY
   for kid in $kids; do
-    wait_until 5 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid never ended" \
-      eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent"
+    within "$limit" eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent" ||
+      fail "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid of the stopped remove_zombie ($parent) had not ended after $WAITED s (its children sleep 10 s, scaled)"
   done
   kill -CONT "$parent"
   for kid in $kids; do
     wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: child $kid is still a zombie 2 s after both children ended: the implementation reaps one child per SIGCHLD?" \
       gone_or_not_child "$kid" "$parent"
   done
-  # The handler prints after it has reaped; the rest of the run (its exit
-  # status included) is judged on the shared runs.
-  wait_until 2 "C.REMOVE_ZOMBIE.ALL_REAPED: not two 'Removed proc id:' lines once both children were reaped" \
-    log_has "$T/rz.out" '^Removed proc id:' 2
+  # Its lines (and its exit status) are judged on the shared runs.
 }
 
 @test "C.REMOVE_ZOMBIE.NO_ZOMBIE: as soon as 'Removed proc id: <pid>' appears, <pid> is no zombie" {
   start_bg rz --scale "$SCALE" -- remove_zombie
-  local parent=${BG_PID[rz]} out=$T/rz.out seen=0 pid
+  local parent=${BG_PID[rz]} out=$T/rz.out seen=0 pid seen_alive=0
   local -A checked=()
+  run_deadline remove_zombie "$SCALE"
+  local limit=$REPLY
   now_us
-  local end=$((REPLY + 10000000))
+  local end=$((REPLY + limit * 1000000))
   while [ "$seen" -lt 2 ]; do
+    local running=0
+    alive "$parent" && running=1
     for pid in $(sed -n 's/^Removed proc id: \([0-9]*\)[[:blank:]]*$/\1/p' "$out"); do
       [ -z "${checked[$pid]:-}" ] || continue
       ! is_zombie_child "$pid" "$parent" ||
         fail "C.REMOVE_ZOMBIE.NO_ZOMBIE: 'Removed proc id: $pid' is printed but $pid is still a zombie child of remove_zombie ($parent)"
-      checked[$pid]=1 seen=$((seen + 1))
+      checked[$pid]=1 seen=$((seen + 1)) seen_alive=$((seen_alive + running))
     done
     now_us
-    [ "$REPLY" -lt "$end" ] || fail "C.REMOVE_ZOMBIE.LINES: only $seen 'Removed proc id:' lines after 10 s"
-    [ -e "/proc/$parent" ] || [ "$seen" -ge 2 ] || break
+    [ "$REPLY" -lt "$end" ] || fail "C.REMOVE_ZOMBIE.NO_ZOMBIE: only $seen 'Removed proc id:' lines, remove_zombie ($parent) $(alive "$parent" && echo 'still running' || echo ended), after the ${limit} s deadline"
+    [ "$running" = 1 ] || [ "$seen" -ge 2 ] || break
     nap 0.005
   done
-  finish_bg rz 10
+  finish_bg rz "$limit"
   rz_lines C.REMOVE_ZOMBIE.LINES "$out"
+  # Lines that reach stdout only at the end (stdout in a pipe is fully
+  # buffered, which the contract allows) leave nothing to look at.
+  [ "$seen_alive" -gt 0 ] ||
+    skip "set-up: remove_zombie's 'Removed proc id:' lines reached stdout only when it ended, when no child is left to look at"
 }
 
 @test "C.REMOVE_ZOMBIE.LINES: two children, two ids, five 'wait...', each removal followed by its status, in a pipe" {
@@ -128,4 +135,29 @@ $(cat -A "$file")"
   expect_no_orphans C.ALL.NO_ORPHANS
   elapsed_at_least 0.4 ||
     fail "C.REMOVE_ZOMBIE.LINES: ended after $ELAPSED s, before its children's 10 s (0.4 s at scale $SCALE)"
+}
+
+@test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: two 'Removed proc id:' lines, real children, no 'Removed proc id: 0'" {
+  start_bg rz --scale 0.2 -- remove_zombie
+  local parent=${BG_PID[rz]} kid
+  within 10 has_n_children "$parent" 1 ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: remove_zombie ($parent) had no child $WAITED s after its start"
+  kid=$(children_of "$parent" | head -n 1)
+  kill -STOP "$kid"
+  within 5 eval "proc_stat $kid && [ \"\$STATE\" = T ]" ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid not seen stopped (state T) within $WAITED s of SIGSTOP"
+  kill -CONT "$kid"
+  within 5 eval "! proc_stat $kid || [ \"\$STATE\" != T ]" ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid still stopped $WAITED s after SIGCONT"
+  run_deadline remove_zombie 0.2
+  finish_bg rz "$REPLY"
+  [ "$BG_STATUS" = 0 ] || fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: status $BG_STATUS
+$(cat -A "$T/rz.out")"
+  [ "$(count_matching "$T/rz.out" '^Removed proc id: 0$')" = 0 ] ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: 'Removed proc id: 0' printed after child $kid was stopped and continued
+$(cat -A "$T/rz.out")"
+  expect_count C.REMOVE_ZOMBIE.STOPPED_CHILD "$T/rz.out" '^Removed proc id: [0-9]+$' 2 'Removed proc id: <pid>'
+  grep -qx "Removed proc id: $kid" <(norm "$T/rz.out") ||
+    fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: no 'Removed proc id: $kid' for the child that was stopped and continued
+$(cat -A "$T/rz.out")"
 }

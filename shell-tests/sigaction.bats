@@ -29,9 +29,13 @@ setup() {
 }
 
 @test "C.SIGACTION.TIMING: ends after about 6 s (scaled), not after a 100 s sleep" {
-  run_prog --scale 0.05 --deadline 4 sigaction
+  # At 0.05 an alarm is 0.1 s and a sleep 5 s: a run past 4 s means a
+  # sleep was not cut short by an alarm. A program that ignores the scale
+  # gets its unscaled 6 s and the margin.
+  scaled_or_unscaled sigaction 0.05 4
+  run_prog --scale 0.05 --deadline "$REPLY" sigaction
   [ "$STATUS" != timeout ] ||
-    fail "C.SIGACTION.TIMING: still running after 4 s at scale 0.05 (3 alarms = 0.3 s): the SIGALRM handler does not re-arm the alarm?
+    fail "C.SIGACTION.TIMING: cut off by the deadline, still running after $DEADLINE s at scale 0.05 (three alarms take 0.3 s at that scale, 6 s unscaled); $(count_matching "$OUT" '^Time out!$') 'Time out!' lines by then
 $(describe_run)"
   expect_status C.SIGACTION.TIMING 0
   elapsed_at_least 0.3 || fail "C.SIGACTION.TIMING: ended after $ELAPSED s, before 3 alarms of 0.1 s"
@@ -56,4 +60,14 @@ $output"
   (( !((16#$caught >> 1) & 1) )) || fail "C.SIGACTION.SIGINT_DEFAULT: sigaction catches SIGINT (SigCgt $caught)"
   stop_bg s INT 5
   [ "$BG_STATUS" = 130 ] || fail "C.SIGACTION.SIGINT_DEFAULT: status $BG_STATUS after SIGINT, expected 130 (killed by SIGINT)"
+}
+
+@test "C.SIGACTION.SIGINT_IGNORED: started with SIGINT ignored, kill -INT while it sleeps still ends it by SIGINT" {
+  env --ignore-signal=INT true 2>/dev/null || skip "this env(1) has no --ignore-signal (coreutils 9 or later)"
+  start_bg s --scale 0.5 --under-test sigaction -- env --ignore-signal=INT "$(prog sigaction)"
+  local pid=${BG_PID[s]} caught
+  wait_until 5 "C.SIGACTION.LINES: sigaction ($pid) never installed its SIGALRM handler" \
+    eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 13) & 1 ))"
+  stop_bg s INT 5
+  [ "$BG_STATUS" = 130 ] || fail "C.SIGACTION.SIGINT_IGNORED: status $BG_STATUS after SIGINT, expected 130 (killed by SIGINT): the inherited SIG_IGN was kept"
 }

@@ -35,10 +35,12 @@ setup() {
 
 @test "C.SIGNAL.TIMING: three 2 s alarms end it in about 6 s (scaled), far less than 3 sleeps of 100 s" {
   # At 0.05 an alarm is 0.1 s and a sleep 5 s: a run past 4 s means a
-  # sleep was not cut short by the alarm (alarm not re-armed in the handler?).
-  run_prog --scale 0.05 --deadline 4 signal
+  # sleep was not cut short by an alarm. A program that ignores the scale
+  # gets its unscaled 6 s and the margin.
+  scaled_or_unscaled signal 0.05 4
+  run_prog --scale 0.05 --deadline "$REPLY" signal
   [ "$STATUS" != timeout ] ||
-    fail "C.SIGNAL.TIMING: still running after 4 s at scale 0.05 (3 alarms = 0.3 s): the SIGALRM handler does not re-arm the alarm?
+    fail "C.SIGNAL.TIMING: cut off by the deadline, still running after $DEADLINE s at scale 0.05 (three alarms take 0.3 s at that scale, 6 s unscaled); $(count_matching "$OUT" '^Time out!$') 'Time out!' lines by then
 $(describe_run)"
   expect_status C.SIGNAL.TIMING 0
   elapsed_at_least 0.3 || fail "C.SIGNAL.TIMING: ended after $ELAPSED s, before 3 alarms of 0.1 s"
@@ -84,4 +86,33 @@ $(cat -A "$PTY_OUT")"
   wait_until 5 "C.ALL.TIME_SCALE: signal ($pid) never caught SIGALRM and SIGINT" \
     eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 13) & 1 && (16#\${caught:-0} >> 1) & 1 ))"
   abort_bg s
+}
+
+# sig_pending PID N: signal N is pending for PID (the process's or a thread's).
+sig_pending() {
+  local mask
+  for mask in $(awk '/^(SigPnd|ShdPnd):/ { print $2 }' "/proc/$1/status" 2>/dev/null); do
+    (( (16#$mask >> ($2 - 1)) & 1 )) && return 0
+  done
+  return 1
+}
+
+@test "C.SIGNAL.CTRL_C_AGAIN: a second and a third SIGINT are caught as the first: 'CTRL+C pressed' each time, exit 0" {
+  start_bg s --scale 0.5 -- signal
+  local pid=${BG_PID[s]} i
+  wait_until 5 "C.SIGNAL.CTRL_C_AGAIN: signal ($pid) never caught SIGINT (SigCgt)" \
+    eval "caught=\$(awk '/^SigCgt:/ { print \$2 }' /proc/$pid/status 2>/dev/null) && (( (16#\${caught:-0} >> 1) & 1 ))"
+  for i in 1 2 3; do
+    kill -INT "$pid" 2>/dev/null || break
+    # kill() returns with the signal pending or delivered: once no longer
+    # pending, the handler (or the default action) has taken it.
+    within 5 eval "! sig_pending $pid 2" || fail "C.SIGNAL.CTRL_C_AGAIN: SIGINT $i still pending for signal ($pid) after $WAITED s"
+  done
+  run_deadline signal 0.5
+  finish_bg s "$REPLY"
+  [ "$BG_STATUS" != 130 ] || fail "C.SIGNAL.CTRL_C_AGAIN: killed by a SIGINT (status 130) after $(count_matching "$T/s.out" '^CTRL\+C pressed$') 'CTRL+C pressed' lines
+$(cat -A "$T/s.out")"
+  [ "$BG_STATUS" = 0 ] || fail "C.SIGNAL.CTRL_C_AGAIN: status $BG_STATUS after three SIGINTs
+$(cat -A "$T/s.out")"
+  expect_count C.SIGNAL.CTRL_C_AGAIN "$T/s.out" '^CTRL\+C pressed$' 3 'CTRL+C pressed'
 }

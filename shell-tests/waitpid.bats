@@ -54,3 +54,21 @@ $(cat -A "$file")"
   elapsed_at_least 0.75 ||
     fail "C.WAITPID.EXIT: waitpid ended after $ELAPSED s, before its child's 0.75 s (15 s at scale $SCALE)"
 }
+
+@test "C.WAITPID.SLEEPS: the parent sleeps between polls: runnable for under a fifth of its run" {
+  # /proc/PID/schedstat, read by the runner while the ended program is a
+  # zombie: its time on a CPU plus its time waiting for one is about its
+  # whole run for a busy loop, however loaded the machine, and about
+  # nothing for a program that sleeps.
+  run_prog --scale 0.1 waitpid
+  expect_status C.WAITPID.EXIT 0
+  [ "$SCHED" != - ] || skip "this kernel has no /proc/PID/schedstat"
+  local run wait
+  read -r run wait <<<"$SCHED"
+  to_us "$run"; local r=$REPLY
+  to_us "$wait"; local w=$REPLY
+  to_us "$ELAPSED"
+  [ $(((r + w) * 5)) -lt "$REPLY" ] ||
+    fail "C.WAITPID.SLEEPS: waitpid was runnable $run s on a CPU and $wait s waiting for one, of its $ELAPSED s: it polls without sleeping
+$(describe_run)"
+}

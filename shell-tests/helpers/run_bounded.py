@@ -11,6 +11,8 @@ for the signals a shell or Python may have ignored. Events go to PATH (a
 FIFO the caller reads, or a file), one per line:
     pid <pid>                  the program has been started
     listening                  (--listen) it listens on 127.0.0.1 or ::1, PORT
+    sched <run> <wait> | sched -  seconds the ended program spent on a CPU and
+                               waiting for one (/proc/PID/schedstat), if known
     exit <status> | signal <n> | timeout | killed
     orphan <pid> <state> <args>  a process left behind when the program ended
     done <seconds>             from start to the program's end; nothing follows
@@ -191,6 +193,20 @@ def kill_session(pid):
             pass
 
 
+def schedstat(pid):
+    """The program's time on a CPU and waiting for one, from
+    /proc/PID/schedstat (nanoseconds): "sched <run> <wait>", or "sched -"
+    where the kernel has no such file. Run plus wait is the time it was
+    runnable: about its whole life for a busy loop however loaded the
+    machine, about nothing for a program that sleeps."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            run, wait = f.read().split()[:2]
+        return f"sched {int(run) / 1e9:.3f} {int(wait) / 1e9:.3f}"
+    except (OSError, ValueError):
+        return "sched -"
+
+
 def main():
     try:
         args = parse_args(sys.argv[1:])
@@ -210,8 +226,11 @@ def main():
 
     outcome, code, ready = None, None, args.listen is None
     while outcome is None:
-        done, wstatus = os.waitpid(pid, os.WNOHANG)
-        if done:
+        # Peek first (WNOWAIT): the ended program's scheduler counts are
+        # read while it is still a zombie.
+        if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+            events(schedstat(pid))
+            done, wstatus = os.waitpid(pid, 0)
             outcome, code = status_of(wstatus)
             break
         if not ready and listens(pid, args.listen):

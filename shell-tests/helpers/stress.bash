@@ -111,19 +111,6 @@ live_children_of() { ps -o pid=,stat= --ppid "$1" | awk '$2 !~ /^Z/ { print $1 }
 # rss_anon_kib PID: RssAnon of PID in KiB (kernel's 'kB'), from /proc/PID/status.
 rss_anon_kib() { awk '$1 == "RssAnon:" { print $2; found = 1 } END { exit !found }' "/proc/$1/status"; }
 
-# within SECONDS COMMAND...: runs COMMAND until it succeeds; returns 1,
-# quietly, after SECONDS (the caller words the failure from what it sees then).
-within() {
-  local end
-  now_us; end=$REPLY; to_us "$1"; end=$((end + REPLY))
-  shift
-  until "$@"; do
-    now_us
-    [ "$REPLY" -lt "$end" ] || return 1
-    nap 0.01
-  done
-}
-
 # expect_all_reaped RULE SECONDS WHAT: the server has no child left, live
 # or zombie, within SECONDS.
 expect_all_reaped() {

@@ -6,37 +6,6 @@
 # wrapper (prlimit, setpriv, fiu-run), clients held open from this shell
 # through bash's /dev/tcp, and the server's CPU time.
 
-# start_server_with [--tag TAG] [WRAPPER...] -- [OPTION...]: as
-# common.bash's start_server (tag srv), with echo_mpserv's OPTIONs before
-# its port and the whole command run through WRAPPER (each wrapper execs,
-# so the server keeps the PID the runner started).
-start_server_with() {
-  local tag=srv
-  local -a wrapper=()
-  if [ "$1" = --tag ]; then tag=$2; shift 2; fi
-  while [ "$1" != -- ]; do wrapper+=("$1"); shift; done
-  shift
-  local first
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    pick_port
-    start_bg "$tag" --listen "$PORT" "${SERVER_BG_OPTS[@]}" --external -- \
-      "${wrapper[@]}" "$(prog echo_mpserv)" "$@" "$PORT" || return 1
-    next_event "$tag" 10 "echo_mpserv to listen on port $PORT" || return 1
-    if [ "$EVENT" = listening ]; then
-      SERVER_PORT=$PORT SERVER_PID=${BG_PID[$tag]}
-      SERVER_OUT=$T/$tag.out SERVER_ERR=$T/$tag.err
-      return 0
-    fi
-    first="$EVENT $EVENT_ARG"
-    finish_bg "$tag" 5 || return 1
-    [ "$first" = "exit 3" ] && grep -qF "$(strerror EADDRINUSE)" "$T/$tag.err" && continue
-    fail "${wrapper[*]} echo_mpserv $* $PORT did not start listening: $first
-$(cat "$T/srv.err")"
-    return 1
-  done
-  fail "echo_mpserv: every port tried was in use"
-}
-
 # server_alive: the server has neither exited nor been killed.
 server_alive() { proc_stat "$SERVER_PID" && [ "$STATE" != Z ]; }
 

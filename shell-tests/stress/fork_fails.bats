@@ -67,7 +67,7 @@ expect_refused() {
     count=$(ps -e -L -o ruid= | tr -d ' ' | grep -cx "$(id -u)")
     wrapper=(prlimit --nproc=$((count + 4)) --)
   fi
-  start_server_with "${wrapper[@]}" --
+  start_server --under wrapper
 
   # Clients connect one by one until a fork fails.
   local -a held=()
@@ -115,7 +115,8 @@ expect_refused() {
   # The fault applies to every process that loads libfiu: a launcher that
   # forks before the server runs (a pyenv shim does) takes it instead, and
   # the server does not start. The rule cannot be judged then.
-  start_server_with fiu-run -x -f '' -c 'enable name=posix/proc/fork,failinfo=11,onetime' -- 2>/dev/null ||
+  local -a fiu=(fiu-run -x -f '' -c 'enable name=posix/proc/fork,failinfo=11,onetime')
+  start_server --under fiu 2>/dev/null ||
     skip "echo_mpserv did not start listening under fiu-run (does its launcher fork first?)"
   connect_client
   printf 'first\n' >&"$CLIENT_FD"

@@ -8,7 +8,7 @@ load ../helpers/stress
 load ../helpers/stress_faults
 
 @test "C.ECHO_MPSERV.IDLE_TIMEOUT: --idle-timeout 0.5: a silent client is closed after 0.5 s, one 'idle' line, its child reaped" {
-  start_server_with -- --idle-timeout 0.5
+  start_server --options "--idle-timeout 0.5"
   local t0 t1
   connect_client
   now_us; t0=$REPLY
@@ -25,14 +25,14 @@ load ../helpers/stress_faults
 }
 
 @test "C.ECHO_MPSERV.IDLE_TIMEOUT: a client sending every 0.1 s for 2 s is not cut off at 0.5 s; without the option a silent client stays served" {
-  start_server_with --tag plain --
+  start_server --tag plain
   local plain_pid=$SERVER_PID silent
   connect_client
   silent=$CLIENT_FD
   wait_until 5 "C.ECHO_MPSERV.IDLE_TIMEOUT: no child for a client of the server without --idle-timeout" \
     has_children "$plain_pid"
 
-  start_server_with -- --idle-timeout 0.5
+  start_server --options "--idle-timeout 0.5"
   local i t0 t1
   connect_client
   now_us; t0=$REPLY

@@ -8,7 +8,7 @@ load ../helpers/stress
 load ../helpers/stress_faults
 
 @test "C.ECHO_MPSERV.MAX_CHILDREN: --max-children 3 with 3 clients held: a 4th waits unanswered, and is served when one leaves" {
-  start_server_with -- --max-children 3
+  start_server --options "--max-children 3"
   local -a held=()
   local i fourth reply='' status=0
   for i in 1 2 3; do
@@ -43,18 +43,18 @@ load ../helpers/stress_faults
 
 # C.ECHO_MPSERV.LOAD serves 1,000 clients too, but closes each as soon as it
 # is echoed; here all 1,000 stay open, so 1,000 children live at once.
-@test "C.ECHO_MPSERV.MAX_CHILDREN: without the option, 1,000 clients held open at once are all served, one child each" {
+@test "C.ECHO_MPSERV.MANY_CLIENTS: without the option, 1,000 clients held open at once are all served, one child each" {
   need_descriptors 1100
   start_server
   start_load held --hold 60 burst --clients 1000 --hold
-  wait_load_line C.ECHO_MPSERV.MAX_CHILDREN held 60 "echoing 1,000 clients held open at once"
+  wait_load_line C.ECHO_MPSERV.MANY_CLIENTS held 60 "echoing 1,000 clients held open at once"
   local alive
   alive=$(live_children_of "$SERVER_PID" | wc -l)
   [ "$alive" = 1000 ] ||
-    fail "C.ECHO_MPSERV.MAX_CHILDREN: $alive children alive with 1,000 clients held open, expected 1,000"
+    fail "C.ECHO_MPSERV.MANY_CLIENTS: $alive children alive with 1,000 clients held open, expected 1,000"
   release_stdin held
-  finish_bg held 30 || fail "C.ECHO_MPSERV.MAX_CHILDREN: echo_load did not end within 30 s of its release"
-  expect_load_ok C.ECHO_MPSERV.MAX_CHILDREN "$BG_STATUS" "$T/held.err" "1,000 clients held open"
-  expect_load_json C.ECHO_MPSERV.MAX_CHILDREN "$T/held.out" clients=1000
-  expect_all_reaped C.ECHO_MPSERV.MAX_CHILDREN 30 "its 1,000 clients left"
+  finish_bg held 30 || fail "C.ECHO_MPSERV.MANY_CLIENTS: echo_load did not end within 30 s of its release"
+  expect_load_ok C.ECHO_MPSERV.MANY_CLIENTS "$BG_STATUS" "$T/held.err" "1,000 clients held open"
+  expect_load_json C.ECHO_MPSERV.MANY_CLIENTS "$T/held.out" clients=1000
+  expect_all_reaped C.ECHO_MPSERV.MANY_CLIENTS 30 "its 1,000 clients left"
 }

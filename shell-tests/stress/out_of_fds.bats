@@ -15,23 +15,30 @@ load ../helpers/stress_faults
   soft=$(prlimit --pid "$SERVER_PID" --nofile --output SOFT --noheadings | tr -d ' ')
   prlimit --pid "$SERVER_PID" --nofile="$lowest:"
 
-  connect_client
-  printf 'waiting\n' >&"$CLIENT_FD"
-  local before after t0 t1 reply='' status=0
-  cpu_ticks "$SERVER_PID"; before=$REPLY
-  now_us; t0=$REPLY
-  # The measurement window, not a synchronisation: the client waits 1 s
-  # for an echo that cannot come while the server has no descriptor to
-  # accept it with, and the server's CPU time over that wait is the rule's
-  # measure. Shorter, the 10 ms clock ticks would blur a fifth of a CPU.
-  read -r -t 1 -u "$CLIENT_FD" reply || status=$?
-  cpu_ticks "$SERVER_PID" || true
-  after=$REPLY
-  now_us; t1=$REPLY
-  [ "$status" -gt 128 ] || {
+  # A server already blocked in accept() has reserved its descriptor
+  # before the limit came down (Linux): its next connection is accepted
+  # all the same, and only the one after it meets EMFILE. So a first client
+  # that is answered is the set-up's, not a verdict, and a second one waits.
+  local before after t0 t1 reply status attempt
+  for attempt in 1 2; do
+    connect_client
+    printf 'waiting\n' >&"$CLIENT_FD"
+    cpu_ticks "$SERVER_PID"; before=$REPLY
+    now_us; t0=$REPLY
+    # The measurement window, not a synchronisation: the client waits 1 s
+    # for an echo that cannot come while the server has no descriptor to
+    # accept it with, and the server's CPU time over that wait is the rule's
+    # measure. Shorter, the 10 ms clock ticks would blur a fifth of a CPU.
+    status=0 reply=''
+    read -r -t 1 -u "$CLIENT_FD" reply || status=$?
+    cpu_ticks "$SERVER_PID" || true
+    after=$REPLY
+    now_us; t1=$REPLY
+    [ "$status" -le 128 ] || break
     expect_server_alive C.ECHO_MPSERV.OUT_OF_FDS "at EMFILE"
-    fail "C.ECHO_MPSERV.OUT_OF_FDS: the client was answered ('$reply') or closed while the server could open no descriptor (limit $lowest)"
-  }
+    [ "$attempt" = 1 ] && [ "$reply" = waiting ] && continue
+    fail "C.ECHO_MPSERV.OUT_OF_FDS: client $attempt got '$reply' back (read status $status) while the server could open no descriptor (limit $lowest)$([ "$attempt" = 2 ] && echo '; the first client had been echoed, as a server blocked in accept() before the limit came down does')"
+  done
   expect_server_alive C.ECHO_MPSERV.OUT_OF_FDS "at EMFILE"
   local hz percent
   hz=$(getconf CLK_TCK)
@@ -48,5 +55,4 @@ load ../helpers/stress_faults
   read -r -t 10 -u "$CLIENT_FD" reply || status=$?
   [ "$status" = 0 ] && [ "$reply" = waiting ] ||
     fail "C.ECHO_MPSERV.OUT_OF_FDS: the waiting client was not echoed within 10 s of the limit's return (read status $status, '$reply')"
-  expect_count C.ECHO_MPSERV.OUT_OF_FDS "$SERVER_OUT" '^new client connected\.\.\.$' 1 'new client connected...'
 }

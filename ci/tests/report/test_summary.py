@@ -69,9 +69,9 @@ class StudentSummaryTest(unittest.TestCase):
         for i in failures:
             self.assertFalse(lines[i].endswith("..."), lines[i])
             self.assertRegex(lines[i + 1], r"^      at shell-tests/\S+\.bats:\d+$")
-        self.assertIn("FAIL C.ALL.USAGE [e2e]: exit status 1, expected 2: wrong number of "
+        self.assertIn("FAIL C.ALL.USAGE [e2e, robust]: exit status 1, expected 2: wrong number of "
                       "arguments (0)\n      at shell-tests/bad_input.bats:35", self.text)
-        self.assertIn("C.ECHO_MPSERV.LOAD [stress]: 1,000 clients at once, 64 KiB each: "
+        self.assertIn("C.ECHO_MPSERV.LOAD [stress, robust]: 1,000 clients at once, 64 KiB each: "
                       "echo_load exit status 1 (a byte was lost, changed or a connection "
                       "failed): echo_load: connection 409: recv: Connection reset by peer "
                       "(after 0 of 65536 bytes)", self.text)

@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables set here are read by the .bats files
+# /proc probes: observations of processes (state, parent, children,
+# descriptors). An observation, never proof of an event: waits that need
+# a child ended go through the runner's events or the wait family.
+
+# proc_stat PID: sets STATE and PPID from /proc/PID/stat; fails if gone.
+proc_stat() {
+  local line rest
+  { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+  rest=${line##*) }
+  STATE=${rest%% *}
+  rest=${rest#* }
+  PPID_OF=${rest%% *}
+}
+
+# is_zombie_child PID PARENT: PID exists as a zombie whose parent is PARENT.
+is_zombie_child() { proc_stat "$1" && [ "$STATE" = Z ] && [ "$PPID_OF" = "$2" ]; }
+
+# gone_or_not_child PID PARENT: PID is no longer a child of PARENT.
+gone_or_not_child() { ! proc_stat "$1" || [ "$PPID_OF" != "$2" ]; }
+
+# children_of PID: the PIDs of its children, one per line, as the kernel
+# lists them (/proc/PID/task/*/children, every thread's), or ps where the
+# kernel has no such file.
+children_of() {
+  local f kids=() k
+  for f in "/proc/$1/task/"*/children; do
+    [ -e "$f" ] || { ps -o pid= --ppid "$1" | tr -d ' ' || true; return 0; }
+    # The file holds one line without a newline: read returns 1 at its end.
+    k=()
+    read -ra k <"$f" 2>/dev/null || true
+    kids+=("${k[@]}")
+  done
+  [ "${#kids[@]}" -eq 0 ] || printf '%s\n' "${kids[@]}"
+}
+
+# zombie_child_of PID: the first child of PID in state Z, in ZOMBIE_KID.
+zombie_child_of() {
+  local kid
+  ZOMBIE_KID=
+  for kid in $(children_of "$1"); do
+    if proc_stat "$kid" && [ "$STATE" = Z ]; then ZOMBIE_KID=$kid; return 0; fi
+  done
+  return 1
+}
+
+# has_n_children PID N: PID has N children or more.
+has_n_children() { [ "$(children_of "$1" | wc -l)" -ge "$2" ]; }
+
+# alive PID: PID exists and has not ended (no zombie).
+alive() { proc_stat "$1" && [ "$STATE" != Z ]; }
+
+# zombies_of PID: the PIDs of its children in state Z.
+zombies_of() { ps -o pid=,stat= --ppid "$1" | awk '$2 ~ /^Z/ { print $1 }' || true; }
+
+has_children() { [ -n "$(children_of "$1")" ]; }
+no_zombies_of() { [ -z "$(zombies_of "$1")" ]; }
+no_children_of() { [ -z "$(children_of "$1")" ]; }
+gone() { ! [ -e "/proc/$1" ]; }
+
+# fd_count PID: how many descriptors PID holds.
+fd_count() {
+  local -a fds=("/proc/$1/fd/"*)
+  echo "${#fds[@]}"
+}

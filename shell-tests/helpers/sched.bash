@@ -1,0 +1,338 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables set here are read by the .bats files
+# Scheduling the programs: runs to their end (run_prog, run_quick), in the
+# background (start_bg ... finish_bg), or shared by a file's tests
+# (shared_run, load_run), each under helpers/run_bounded.py: a deadline, a
+# session of its own, a subreaper that reports what they leave behind.
+# shellcheck disable=SC2153 # SCALE is set by protocol.bash or the .bats file
+
+# The programs started in the background, by tag (emptied by common_setup).
+declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=()
+
+# ------------------------------------------------------------ time scale
+
+# How long each timed program's script takes at scale 1, the chapter's own
+# durations (docs/contract.md), in whole seconds, rounded up: zombie's and
+# wait's 30 s sleeps, waitpid's 15 s child polled every 3 s, three 2 s
+# alarms, remove_zombie's five 5 s sleeps.
+declare -gA CHAPTER_RUN=([zombie]=30 [wait]=30 [waitpid]=18 [signal]=6 [sigaction]=6
+  [remove_zombie]=25)
+# Added to every deadline computed from them: start-up on a loaded machine.
+: "${DEADLINE_MARGIN:=8}"
+
+# honours_scale NAME: NAME honours PROCSIG_TIME_SCALE. A program may ignore
+# it (C.ALL.TIME_SCALE) and is then only slower; at the smallest scale,
+# 0.001, one that honours it ends within 4 s, where the chapter's durations
+# take 6 s at least. Asked once per file (the answer is kept in
+# BATS_FILE_TMPDIR); costs 4 s for a program that ignores the scale.
+honours_scale() {
+  local f=$BATS_FILE_TMPDIR/honours-scale.$1 status=0
+  if [ ! -s "$f" ]; then
+    # timeout(1) kills the program's whole process group at the deadline.
+    timeout -s KILL 4 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$(prog "$1")" </dev/null \
+      >/dev/null 2>&1 3>&- || status=$?
+    if [ "$status" = 137 ]; then echo no >"$f"; else echo yes >"$f"; fi
+  fi
+  [ "$(<"$f")" = yes ]
+}
+
+# probe_scales NAME...: honours_scale for each present program, at the same
+# time (in setup_file: a file that needs several answers waits 4 s once).
+probe_scales() {
+  local name
+  for name in "$@"; do
+    [ -x "$(prog "$name")" ] || continue
+    honours_scale "$name" &
+  done
+  wait
+}
+
+# run_deadline NAME SCALE: in REPLY, whole seconds within which a run of
+# NAME at SCALE ends: the chapter's durations, scaled if NAME honours the
+# scale, plus DEADLINE_MARGIN; 10 for a program without durations.
+run_deadline() {
+  local run=${CHAPTER_RUN[$1]:-}
+  [ -n "$run" ] || { REPLY=10; return 0; }
+  if [ "$2" != 1 ] && honours_scale "$1"; then
+    to_us "$2"
+    run=$(((run * REPLY + 999999) / 1000000))
+  fi
+  REPLY=$((run + DEADLINE_MARGIN))
+}
+
+# unscaled_deadline NAME: run_deadline at scale 1, without asking whether
+# NAME honours the scale: a bound for any implementation, for runs whose
+# deadline only matters when a program hangs.
+unscaled_deadline() { run_deadline "$1" 1; }
+
+# scaled_or_unscaled NAME SCALE SECONDS: in REPLY, SECONDS if NAME honours
+# the scale (a bound the test chose for SCALE), else the unscaled deadline.
+scaled_or_unscaled() {
+  if honours_scale "$1"; then REPLY=$3; else unscaled_deadline "$1"; fi
+}
+
+# run_prog [options] NAME [ARG...]: runs a program to its end and records
+#   STATUS   its exit status (128+n for signal n), or "timeout"
+#   OUT ERR  files holding its stdout and stderr; EV its events
+#   PID      its process ID;  ELAPSED  seconds from start to end
+#   SCHED    "<run> <wait>": seconds it spent on a CPU and runnable waiting
+#            for one (/proc/PID/schedstat), or - where unknown
+#   ORPHANS  "pid state args" lines of processes it left behind
+# Options: --scale X (default $SCALE), --noscale (variable unset),
+#   --scale-raw S (any string, for bad values), --deadline S (default: the
+#   program's unscaled_deadline, which holds whether or not it honours the scale),
+#   --stdin FILE (default /dev/null), --to pipe|file (default pipe),
+#   --tag NAME (file names, default run), --under CMD... -- (a command that
+#   execs the program: env LD_PRELOAD=..., prlimit).
+run_prog() {
+  local scale=$SCALE set_scale=1 deadline='' stdin=/dev/null to=pipe tag=run
+  local -a under=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --scale | --scale-raw) scale=$2; shift 2 ;;
+      --noscale) set_scale=0; shift ;;
+      --deadline) deadline=$2; shift 2 ;;
+      --stdin) stdin=$2; shift 2 ;;
+      --to) to=$2; shift 2 ;;
+      --tag) tag=$2; shift 2 ;;
+      --under)
+        # --under CMD... --: a command that execs the program (env, prlimit).
+        shift
+        while [ "$1" != -- ]; do under+=("$1"); shift; done
+        shift ;;
+      *) break ;;
+    esac
+  done
+  [ -n "$deadline" ] || { unscaled_deadline "$1"; deadline=$REPLY; }
+  DEADLINE=$deadline
+  local exe
+  exe=$(prog "$1"); shift
+  OUT=$T/$tag.out ERR=$T/$tag.err EV=$T/$tag.ev
+  local -a envs=(env -u PROCSIG_TIME_SCALE)
+  [ "$set_scale" = 1 ] && envs+=("PROCSIG_TIME_SCALE=$scale")
+  local -a cmd=("${envs[@]}" "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline"
+    --events "$EV" -- "${under[@]}" "${WRAP[@]}" "$exe" "$@")
+  if [ "$to" = file ]; then
+    "${cmd[@]}" <"$stdin" >"$OUT" 2>"$ERR" 3>&- || true
+  else
+    "${cmd[@]}" <"$stdin" 2>"$ERR" 3>&- | cat >"$OUT"
+  fi
+  read_events "$EV"
+}
+
+# run_quick [--scale-raw S] [--deadline S] [--tag NAME] NAME [ARG...]: for
+# runs that should end at once (bad input): no runner process, only
+# timeout(1), which kills the program's process group at the deadline.
+# Sets STATUS (timeout on deadline), OUT, ERR; ORPHANS and ELAPSED empty.
+run_quick() {
+  local deadline=5 tag=quick
+  local -a envs=(env -u PROCSIG_TIME_SCALE)
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --scale-raw) envs+=("PROCSIG_TIME_SCALE=$2"); shift 2 ;;
+      --deadline) deadline=$2; shift 2 ;;
+      --tag) tag=$2; shift 2 ;;
+      *) break ;;
+    esac
+  done
+  local exe
+  exe=$(prog "$1"); shift
+  OUT=$T/$tag.out ERR=$T/$tag.err ORPHANS='' ELAPSED=''
+  STATUS=0
+  timeout -s KILL "$deadline" "${envs[@]}" "$exe" "$@" </dev/null >"$OUT" 2>"$ERR" 3>&- || STATUS=$?
+  [ "$STATUS" != 137 ] || STATUS=timeout
+}
+
+# read_events FILE: sets STATUS, PID, ELAPSED, ORPHANS from an events file.
+read_events() {
+  local kind rest
+  STATUS='' PID='' ELAPSED='' ORPHANS='' SCHED=-
+  while read -r kind rest; do
+    case $kind in
+      pid) PID=$rest ;;
+      exit) STATUS=$rest ;;
+      signal) STATUS=$((128 + rest)) ;;
+      timeout | killed) STATUS=$kind ;;
+      orphan) ORPHANS+="$rest"$'\n' ;;
+      sched) SCHED=$rest ;;
+      done) ELAPSED=$rest ;;
+    esac
+  done <"$1"
+}
+
+# start_bg TAG [--listen PORT] [--linger] [--deadline S] [--scale X] [--stdin F]
+#          [--hold-stdin] [--external] -- NAME [ARG...]
+# (--external: NAME is a command such as socat, not a program under test;
+# --under-test PROGRAM: NAME is a command, such as prlimit, that execs the
+# program under test PROGRAM, given by its path.
+# --hold-stdin: stdin is a FIFO this shell holds open until release_stdin
+# TAG, a checkpoint the program sees as end of file.)
+# Starts a program in the background under run_bounded.py, stdout and
+# stderr into $T/TAG.out and $T/TAG.err, events into a FIFO; waits for its
+# PID (BG_PID[TAG]). stop_bg or the teardown kills and reaps it.
+start_bg() {
+  local tag=$1 deadline=40 scale=$SCALE stdin=/dev/null external=0 tested='' held
+  local -a opts=()
+  shift
+  while [ "$1" != -- ]; do
+    case $1 in
+      --listen) opts+=(--listen "$2"); shift 2 ;;
+      --linger) opts+=(--linger); shift ;;
+      --external) external=1; shift ;;
+      --under-test) external=1 tested=$2; shift 2 ;;
+      --deadline) deadline=$2; shift 2 ;;
+      --scale) scale=$2; shift 2 ;;
+      --stdin) stdin=$2; shift 2 ;;
+      --hold-stdin)
+        stdin=$T/$tag.stdin
+        rm -f "$stdin"; mkfifo "$stdin"
+        exec {held}<>"$stdin"
+        BG_HELD_STDIN[$tag]=$held
+        shift ;;
+      *) fail "start_bg: unknown option $1"; return 1 ;;
+    esac
+  done
+  shift
+  local exe fifo=$T/$tag.ev fd
+  exe=$1; shift
+  [ "$external" = 1 ] || exe=$(prog "$exe")
+  rm -f "$fifo"; mkfifo "$fifo"
+  exec {fd}<>"$fifo"
+  (
+    # Only this shell may hold the write end of a held stdin, or closing it
+    # would not end the program's input.
+    for held in "${BG_HELD_STDIN[@]}"; do exec {held}>&-; done
+    PROCSIG_TIME_SCALE=$scale exec "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline" \
+      --events "$fifo" "${opts[@]}" -- "$exe" "$@" <"$stdin" >"$T/$tag.out" 2>"$T/$tag.err" 3>&-
+  ) &
+  BG_WRAPPER[$tag]=$!
+  BG_EVFD[$tag]=$fd
+  BG_PID[$tag]=
+  next_event "$tag" 5 "the start of $tag" || return 1
+  [ "$EVENT" = pid ] || { fail "start_bg: unexpected first event '$EVENT $EVENT_ARG'"; return 1; }
+  BG_PID[$tag]=$EVENT_ARG
+}
+
+# release_stdin TAG: closes the stdin held by start_bg --hold-stdin: the
+# program reads end of file.
+release_stdin() {
+  local fd=${BG_HELD_STDIN[$1]:-}
+  [ -n "$fd" ] || return 0
+  exec {fd}>&-
+  unset "BG_HELD_STDIN[$1]"
+}
+
+# next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG;
+# a 'sched' event is kept in BG_SCHED (for finish_bg) and skipped.
+next_event() {
+  local line
+  while :; do
+    if ! read -r -t "$2" -u "${BG_EVFD[$1]}" line; then
+      fail "no news from $1 after $2 s while waiting for $3"
+      return 1
+    fi
+    EVENT=${line%% *}
+    EVENT_ARG=${line#* }
+    [ "$EVENT" = sched ] || return 0
+    BG_SCHED=$EVENT_ARG
+  done
+}
+
+# finish_bg TAG SECONDS: reads events until 'done'; sets BG_STATUS (as
+# STATUS of run_prog) and BG_ORPHANS, reaps the runner and forgets TAG.
+# A program still running after SECONDS fails (next_event's message) and
+# is left to the teardown, which kills it.
+finish_bg() {
+  local tag=$1 secs=$2 ended=0
+  BG_STATUS='' BG_ORPHANS=''
+  # A while loop's status is its last body command's, not the condition's:
+  # the end is recorded explicitly.
+  while next_event "$tag" "$secs" "$tag to end"; do
+    case $EVENT in
+      exit) BG_STATUS=$EVENT_ARG ;;
+      signal) BG_STATUS=$((128 + EVENT_ARG)) ;;
+      timeout | killed) BG_STATUS=$EVENT ;;
+      orphan) BG_ORPHANS+="$EVENT_ARG"$'\n' ;;
+      done) ended=1 && break ;;
+    esac
+  done
+  [ "$ended" = 1 ] || return 1
+  wait "${BG_WRAPPER[$tag]}" 2>/dev/null || true
+  local fd=${BG_EVFD[$tag]}
+  exec {fd}<&-
+  unset "BG_WRAPPER[$tag]" "BG_EVFD[$tag]"
+}
+
+# stop_bg TAG SIGNAL SECONDS: sends SIGNAL to the program and waits for its
+# end (BG_STATUS, BG_ORPHANS).
+stop_bg() {
+  kill "-$2" "${BG_PID[$1]}" 2>/dev/null || true
+  finish_bg "$1" "$3"
+}
+
+# abort_bg TAG: stops the runner itself, which kills the program's session
+# and reaps it; if the runner is stuck, kills it and the session outright.
+abort_bg() {
+  local tag=$1 w=${BG_WRAPPER[$1]:-}
+  [ -n "$w" ] || return 0
+  kill -TERM "$w" 2>/dev/null || true
+  finish_bg "$tag" 5 2>/dev/null && return 0
+  kill -KILL "$w" 2>/dev/null || true
+  [ -z "${BG_PID[$tag]}" ] || kill -KILL -- "-${BG_PID[$tag]}" "${BG_PID[$tag]}" 2>/dev/null || true
+  wait "$w" 2>/dev/null || true
+  unset "BG_WRAPPER[$tag]" "BG_EVFD[$tag]"
+}
+
+# shared_run NAME TAG [run_prog options]: in setup_file, starts NAME in the
+# background, one run for several tests of the file to judge (see
+# load_run); the file's other tests go on meanwhile. Does nothing when the
+# program is missing: each test then skips in its setup. run_prog's
+# deadline bounds the run; teardown_file waits for it.
+shared_run() {
+  local name=$1 tag=$2
+  shift 2
+  [ -x "$(prog "$name")" ] || return 0
+  unscaled_deadline "$name"
+  echo "$REPLY" >"$BATS_FILE_TMPDIR/$tag.deadline"
+  (
+    T=$BATS_FILE_TMPDIR run_prog --tag "$tag" --deadline "$REPLY" "$@" "$name"
+    : >"$BATS_FILE_TMPDIR/$tag.ended"
+  ) </dev/null 3>&- &
+}
+
+# No shared run outlives its file.
+teardown_file() { wait; }
+
+# load_run TAG: the results of a shared_run, as run_prog sets them, once
+# it has ended (its runner ends it at its deadline, DEADLINE).
+load_run() {
+  local d=$BATS_FILE_TMPDIR
+  OUT=$d/$1.out ERR=$d/$1.err EV=$d/$1.ev DEADLINE=20
+  [ ! -s "$d/$1.deadline" ] || DEADLINE=$(<"$d/$1.deadline")
+  wait_until $((DEADLINE + 10)) "the shared run '$1' did not end, although its runner's deadline was $DEADLINE s (see setup_file)" \
+    test -e "$d/$1.ended" || return 1
+  read_events "$EV"
+}
+
+# shared_command TAG COMMAND...: as shared_run, for a run that is more than
+# a program under run_prog (a terminal through pty_run.py, which bounds it
+# itself). load_command judges it.
+shared_command() {
+  local tag=$1 d=$BATS_FILE_TMPDIR
+  shift
+  (
+    status=0
+    "$@" </dev/null >"$d/$tag.out" 2>"$d/$tag.err" || status=$?
+    echo "$status" >"$d/$tag.status"
+    : >"$d/$tag.ended"
+  ) 3>&- &
+}
+
+# load_command TAG: once the shared command has ended, its status, stdout
+# and stderr: status, OUT, ERR.
+load_command() {
+  local d=$BATS_FILE_TMPDIR
+  wait_until 30 "the shared command '$1' did not end (see setup_file)" test -e "$d/$1.ended" || return 1
+  OUT=$d/$1.out ERR=$d/$1.err
+  read -r status <"$d/$1.status"
+}
