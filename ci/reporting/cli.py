@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-from . import catalogue, junit, machine, merge, provenance, render_md, run, select, summary
+from . import catalogue, junit, machine, meson_log, merge, provenance, render_md, run, select, summary
 from . import outcomes as O
 from .errors import InputError
 
@@ -31,7 +31,9 @@ def _parser():
     sub = p.add_subparsers(dest="command")
     sub.required = True
     b = sub.add_parser("build", help="make one run from a build directory's test results")
-    b.add_argument("--build-dir", required=True, help="the Meson build directory")
+    b.add_argument("--build-dir", default="", help="the Meson build directory (its "
+                   "meson-logs/testlog.json and gtest XML are read unless --testlog, --tap or "
+                   "--gtest-xml say where the results are)")
     b.add_argument("--out", required=True, help="folder for report.json, report.md, index.html")
     b.add_argument("--name", default="", help="the run's name (default: the implementation's)")
     b.add_argument("--impl", default="", help="the implementation tested (its expectations.txt "
@@ -43,6 +45,12 @@ def _parser():
                         "BUILD_DIR/meson-logs/testlog.json)")
     b.add_argument("--gtest-xml", action="append", default=None,
                    help="a gtest XML file (repeatable; default: found in BUILD_DIR)")
+    b.add_argument("--tap", action="append", default=[], metavar="SUITE=FILE",
+                   help="a TAP file of one test of SUITE, run without Meson (repeatable)")
+    b.add_argument("--broken", action="append", default=[], metavar="ID=MESSAGE",
+                   help="a failed row for a run that wrote no results (repeatable)")
+    b.add_argument("--run", action="append", default=[], metavar="KEY=VALUE",
+                   help="a fact of the run, in place of this machine's (kernel, distro, ...)")
     b.add_argument("--catalogue", default=None,
                    help="conformance catalogue JSON (default: conformance/tools/"
                         "gen_assertions.py --json)")
@@ -94,9 +102,14 @@ def write(report, out_dir):
 
 
 def _build(args):
-    if not os.path.isdir(args.build_dir):
+    direct = args.tap or args.gtest_xml or args.broken
+    if args.build_dir and not os.path.isdir(args.build_dir):
         raise InputError(args.build_dir, "no such build directory")
-    testlogs = args.testlog or [os.path.join(args.build_dir, "meson-logs", "testlog.json")]
+    testlogs = args.testlog
+    if not testlogs and not direct:
+        testlogs = [os.path.join(args.build_dir, "meson-logs", "testlog.json")]
+    tests = [meson_log.from_tap_file(*_pair(t, "--tap")) for t in args.tap]
+    broken = [_pair(b, "--broken") for b in args.broken]
     impl = os.path.abspath(args.impl) if args.impl else ""
     if impl and not os.path.isdir(impl):
         raise InputError(args.impl, "no such implementation directory")
@@ -106,15 +119,24 @@ def _build(args):
                 procsig=provenance.describe(SOURCE_ROOT))
     if args.only:
         meta["only"] = args.only
+    meta.update(_pair(r, "--run") for r in args.run)
     cat = None
     if args.catalogue:
         from . import catalogue
 
         cat = catalogue.conformance_assertions(args.catalogue)
-    report = run.build(args.build_dir, testlogs, meta, SOURCE_ROOT, impl=impl,
-                       xml_files=args.gtest_xml, conformance_catalogue=cat, only=args.only)
+    report = run.build(args.build_dir or args.out, testlogs, meta, SOURCE_ROOT, impl=impl,
+                       xml_files=args.gtest_xml,
+                       conformance_catalogue=cat, only=args.only, tests=tests, broken=broken)
     write(report, args.out)
     return EXIT_OK
+
+
+def _pair(text, option):
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise InputError(option, f"'{text}' is not KEY=VALUE")
+    return key, value
 
 
 def _merge(args):
@@ -173,7 +195,11 @@ def _counts(args):
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "build" and not (args.build_dir or args.tap or args.gtest_xml
+                                        or args.broken):
+        parser.error("build: --build-dir is needed unless --tap, --gtest-xml or --broken is given")
     try:
         return {"build": _build, "merge": _merge, "summary": _summary, "list": _list,
                 "failed": _failed, "filter": _filter, "counts": _counts}[args.command](args)

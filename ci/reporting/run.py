@@ -258,12 +258,14 @@ def totals(results, rows):
 
 
 def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
-          conformance_catalogue=None, tests_root=None, only=""):
+          conformance_catalogue=None, tests_root=None, only="", tests=(), broken=()):
     """tests_root is where the test files that ran were (default
     source_root): the places to read more are given relative to it. only
-    (--only's globs) keeps the rows it names, and every unexpected result."""
+    (--only's globs) keeps the rows it names, and every unexpected result.
+    tests are MesonTests read elsewhere (meson_log.from_tap_file); broken
+    is a list of (ID, message) for runs that ended before writing results."""
     tests_root = source_root if tests_root is None else tests_root
-    tests = []
+    tests = list(tests)
     for path in testlogs:
         tests.extend(meson_log.read(path))
     if xml_files is None:
@@ -279,6 +281,10 @@ def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
     for t in tests:
         if t.suite not in ("conformance", "e2e", "stress", "selfcheck"):
             results.append(_test_level(t))
+    for rid, message in broken:
+        suite = rid.split("/", 1)[0] if "/" in rid else "tests"
+        results.append(result(rid, suite, O.FAIL, message, cause=message,
+                              description="a run that ended before writing its results"))
 
     if conformance_catalogue is None:
         conformance_catalogue = catalogue.generate_conformance(source_root)
