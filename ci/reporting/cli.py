@@ -72,6 +72,9 @@ def _parser():
     kind.add_argument("--gtest", action="store_true", help="a GTEST_FILTER value")
     kind.add_argument("--bats", action="store_true", help="a bats --filter regex")
     ft.add_argument("--only", required=True, help="comma-separated ID globs")
+    t = sub.add_parser("tap", help="print each test of a TAP file: pass, fail or skip, its "
+                                   "name and, for a failure, its cause (tab-separated)")
+    t.add_argument("file", help="a TAP file, as bats --tap writes it")
     c = sub.add_parser("counts", help="print one suite's counts from one Meson test log")
     c.add_argument("--build-dir", required=True, help="the Meson build directory")
     c.add_argument("--suite", required=True, help="the suite")
@@ -182,6 +185,24 @@ def _filter(args):
     return EXIT_OK
 
 
+def _tap(args):
+    from . import bats, tap
+
+    try:
+        with open(args.file, encoding="utf-8", errors="replace") as f:
+            tests = tap.parse(f.read())
+    except OSError as e:
+        raise InputError(args.file, e.strerror or str(e))
+    for t in tests:
+        if t.directive:
+            print(f"skip\t{t.description}\t{t.reason}")
+        elif t.ok:
+            print(f"pass\t{t.description}\t")
+        else:
+            print(f"fail\t{t.description}\t{bats.failure(t.diagnostics, '', SOURCE_ROOT).cause}")
+    return EXIT_OK
+
+
 def _counts(args):
     results = run.build(args.build_dir, [args.testlog], {}, SOURCE_ROOT,
                         conformance_catalogue=[], only=args.only)["results"]
@@ -202,7 +223,8 @@ def main(argv=None):
         parser.error("build: --build-dir is needed unless --tap, --gtest-xml or --broken is given")
     try:
         return {"build": _build, "merge": _merge, "summary": _summary, "list": _list,
-                "failed": _failed, "filter": _filter, "counts": _counts}[args.command](args)
+                "failed": _failed, "filter": _filter, "counts": _counts,
+                "tap": _tap}[args.command](args)
     except InputError as e:
         print(f"report: {e}", file=sys.stderr)
         return EXIT_INPUT
