@@ -16,9 +16,10 @@ _TEST_FILE = re.compile(r"in test file (.*), line (\d+)\)$")
 _FAILED_COMMAND = re.compile(r"^`(.*)' failed$", re.DOTALL)
 # Where a test starts dumping the program's output after its message.
 _DUMP = re.compile(r"^(--- .* ---|status: .*, elapsed: .*)$")
-# bash's job report of a process a deadline killed: what happened is in
-# the test's message that follows it.
-_JOB_NOTE = re.compile(r"^\S+: line \d+: +\d+ (Killed|Terminated|Aborted|Segmentation fault)\b")
+# bash's own words ('common.bash: line 168:  8252 Killed ...', 'x.bats:
+# line 79: read: read error: ...'): the test's message, when there is one,
+# says what they mean for the rule.
+_SHELL_NOTE = re.compile(r"^\S+: line \d+: ")
 
 
 @dataclass
@@ -38,7 +39,7 @@ def _relative(path, source_root):
 
 def failure(diagnostics, rule_id="", source_root=""):
     """The cause and place of one failed test from its diagnostic lines."""
-    where, command, message = "", "", []
+    where, command, message, shell = "", "", [], []
     for line in diagnostics:
         line = line.strip()
         if _TRACE.match(line):
@@ -52,9 +53,12 @@ def failure(diagnostics, rule_id="", source_root=""):
             continue
         if _DUMP.match(line):
             break
-        if line and not _JOB_NOTE.match(line):
+        if _SHELL_NOTE.match(line):
+            shell.append(line)
+        elif line:
             message.append(line)
-    cause = " ".join(message) or (f"`{command}' failed" if command else "failed (no message)")
+    cause = " ".join(message or shell) or (f"`{command}' failed" if command
+                                            else "failed (no message)")
     if rule_id and cause.startswith(rule_id + ": "):
         cause = cause[len(rule_id) + 2:]
     return Failure(cause=cause, where=where)

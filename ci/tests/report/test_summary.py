@@ -51,6 +51,13 @@ class CauseTest(unittest.TestCase):
         ], "C.X.Y")
         self.assertEqual(got.cause, "still running at the deadline, expected exit status 2")
 
+    def test_a_shell_error_is_the_cause_only_when_nothing_else_is(self):
+        got = bats.failure(["/x/fork_fails.bats: line 79: read: read error: 17: Connection reset",
+                            "C.X.Y: no line on stderr for the failed fork"], "C.X.Y")
+        self.assertEqual(got.cause, "no line on stderr for the failed fork")
+        got = bats.failure(["`run_it' failed", "/x/t.bats: line 3: frob: command not found"])
+        self.assertEqual(got.cause, "/x/t.bats: line 3: frob: command not found")
+
     def test_absent_program(self):
         self.assertEqual(bats.absent_program("no program 'fork' in /a b"), ("fork", "/a b"))
         self.assertIsNone(bats.absent_program("bats-file is missing"))
