@@ -13,7 +13,7 @@ import unittest
 from support import SOURCE_ROOT
 
 CI = os.path.join(SOURCE_ROOT, "ci")
-FOLDERS = ("", "bench", "matrix", "selfcheck")
+FOLDERS = ("", "bench", "install", "matrix", "selfcheck")
 EXTRA = (os.path.join("lib", "reaper"),)
 # CPU seconds a --help may take (wall time varies with the machine's load).
 CPU_BUDGET = 1.0
