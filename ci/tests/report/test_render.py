@@ -83,6 +83,9 @@ class HtmlTest(unittest.TestCase):
 class MarkdownTest(unittest.TestCase):
     def test_tables_and_escaping(self):
         md = render_md.render(report())
+        top = md[:md.index("## Runs")]
+        self.assertIn("- **FAIL** `WAIT.REAPS_ZOMBIE` [conformance, platform] in r<1>: "
+                      "Expected equality of these values: 1 2 zombie still present", top)
         self.assertIn("| `WAIT.REAPS_ZOMBIE` | conformance | XSH wait | wait() reaps a zombie | "
                       "**FAIL** |", md)
         self.assertIn("| `FORK.CHILD_HAS_NEW_PID` |", md)
