@@ -8,6 +8,12 @@
 export PROCSIG_TOOLS
 
 info() { printf '%s\n' "$*" >&2; }
+
+# Prints a script's header comment from its '# Usage:' line to the end of
+# the comment block: what --help and -h print.
+usage_from_header() {
+  sed -n '/^# Usage:/,/^[^#]/{/^[^#]/d;s/^# \{0,1\}//;s/^#$//;p}' "$1"
+}
 die() { local status=$1; shift; printf '%s: %s\n' "${0##*/}" "$*" >&2; exit "$status"; }
 
 # The bats executable to use: the npm one when ci/setup brought it. Named

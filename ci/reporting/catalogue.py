@@ -15,15 +15,22 @@ import tempfile
 
 from .errors import InputError
 
-# A rule row of a contract table: | `C.FORK.LINES` | chapter | rule text |
-# (the Level cell is optional, for contracts written before levels).
-_RULE = re.compile(r"^\|\s*`(C\.[A-Z0-9_]+\.[A-Z0-9_]+)`\s*\|"
-                   r"(?:\s*(chapter|robust|extension:[a-z0-9-]+)\s*\|)?(.*)\|\s*$")
-# A continuation row (empty ID and Level cells), as C.FD_SHARE.LINES uses.
-_MORE = re.compile(r"^\|\s*\|(?:\s*\|)?(.*)\|\s*$")
+# A rule row of a contract table starts with its ID in a code span:
+# | `C.FORK.LINES` | rule text |, or with a Level column (docs/LEVELS):
+# | `C.FORK.LINES` | chapter | rule text |.
+_RULE_ID = re.compile(r"^`(C\.[A-Z0-9_]+\.[A-Z0-9_]+)`$")
 _HEADING = re.compile(r"^#{2,}\s+(.*)$")
 # The sentence that hands a section's later rules to another suite.
 _HANDOVER = re.compile(r"rules from `(C\.[A-Z0-9_]+\.[A-Z0-9_]+)` on are checked by the `([a-z0-9_-]+)` suite")
+LEVELS = ("chapter", "robust", "extension", "platform")
+
+
+def _cells(line):
+    """The cells of a Markdown table row, or None for any other line."""
+    line = line.strip()
+    if not (line.startswith("|") and line.endswith("|")) or len(line) < 2:
+        return None
+    return [c.strip() for c in line[1:-1].split("|")]
 
 
 def _program(heading):
@@ -31,8 +38,14 @@ def _program(heading):
     return heading.split(" — ")[0].strip()
 
 
+def level_name(level):
+    """'extension:max-children' gives 'extension'; '' stays ''."""
+    return level.split(":", 1)[0]
+
+
 def contract_rules(path):
-    """Returns one row per rule of docs/contract.md, in document order."""
+    """Returns one row per rule of docs/contract.md, in document order, each
+    with its level ('' while the contract has no Level column)."""
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()
@@ -40,21 +53,32 @@ def contract_rules(path):
         raise InputError(path, e.strerror or str(e))
     # The sentence may wrap over lines: look for it in the text as one line.
     handover = dict(_HANDOVER.findall(" ".join(" ".join(lines).split())))
-    rows, section, suite = [], "", "e2e"
+    rows, section, suite, level_at = [], "", "e2e", None
     for line in lines:
         h = _HEADING.match(line)
         if h:
             section, suite = _program(h.group(1)), "e2e"
             continue
-        m = _RULE.match(line)
-        if m:
-            suite = handover.get(m.group(1), suite)
-            rows.append({"id": m.group(1), "suite": suite, "clause": f"contract: {section}",
-                         "level": m.group(2) or "", "description": m.group(3).strip()})
+        cells = _cells(line)
+        if cells is None:
             continue
-        more = _MORE.match(line)
-        if more and rows and more.group(1).strip():
-            rows[-1]["description"] += " " + more.group(1).strip()
+        m = _RULE_ID.match(cells[0])
+        if not m:
+            if cells[0] and not set(cells[0]) <= set("-: "):
+                # A header row: where its Level column is, if it has one.
+                lowered = [c.lower() for c in cells]
+                level_at = lowered.index("level") if "level" in lowered else None
+            elif not cells[0] and rows and len(cells) > 1:
+                # A continuation row (an empty ID cell), as C.FD_SHARE.LINES uses.
+                more = " | ".join(c for c in cells[1:] if c)
+                if more:
+                    rows[-1]["description"] += " " + more
+            continue
+        suite = handover.get(m.group(1), suite)
+        level = cells[level_at] if level_at is not None and level_at < len(cells) else ""
+        text = [c for i, c in enumerate(cells[1:], 1) if i != level_at]
+        rows.append({"id": m.group(1), "suite": suite, "clause": f"contract: {section}",
+                     "level": level, "description": " | ".join(text).strip()})
     return rows
 
 
@@ -62,8 +86,10 @@ def _assertion_row(obj):
     return {
         "id": obj.get("id") or obj.get("assertion") or "",
         "suite": "conformance",
+        "level": "platform",
         "clause": obj.get("clause", ""),
         "description": obj.get("description", ""),
+        "test": obj.get("test", ""),
     }
 
 
@@ -89,13 +115,19 @@ def _rows_from(data, where):
     return [r for r in (_assertion_row(o) for o in data) if r["id"]]
 
 
+# An installed procsig holds the catalogue its build generated here.
+INSTALLED_CATALOGUE = os.path.join("conformance", "catalogue.json")
+
+
 def generate_conformance(source_root, timeout=60):
-    """Runs the source tree's catalogue generator (`--json FILE`). The rows
-    only add "not run" cells, so a tree without the generator, or one whose
-    generator fails, gives no rows and a warning rather than no report."""
+    """Runs the source tree's catalogue generator (`--json FILE`), or reads
+    the catalogue an installed tree holds. The rows only add "not run"
+    cells, so a tree without either, or one whose generator fails, gives
+    no rows and a warning rather than no report."""
     tool = os.path.join(source_root, "conformance", "tools", "gen_assertions.py")
     if not os.path.isfile(tool):
-        return []
+        installed = os.path.join(source_root, INSTALLED_CATALOGUE)
+        return conformance_assertions(installed) if os.path.isfile(installed) else []
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "catalogue.json")
         try:

@@ -4,6 +4,7 @@ keyed by the test's `assertion` property (see docs/developing.md)."""
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Optional
 
 from . import outcomes as O
 from .errors import InputError
@@ -24,6 +25,8 @@ class Case:
     outcome: str
     message: str
     observed: str
+    where: str = ""  # the source file and line of the first failure
+    duration: Optional[float] = None
 
 
 def clean_message(text):
@@ -44,12 +47,26 @@ def _properties(case):
     return props
 
 
+def _seconds(value):
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 def _case(case):
     props = _properties(case)
     name = f"{case.get('classname', '')}.{case.get('name', '')}"
     failures = [f for f in case if f.tag in ("failure", "error")]
     skipped = case.find("skipped")
     message = "\n".join(clean_message(f.get("message") or f.text) for f in failures)
+    where = ""
+    for f in failures:
+        located = [ln.strip() for ln in (f.get("message") or f.text or "").splitlines()
+                   if _LOCATION.match(ln.strip())]
+        if located:
+            where = located[0]
+            break
     if failures:
         raw = O.FAIL
     elif skipped is not None or case.get("result") == "skipped":
@@ -76,6 +93,8 @@ def _case(case):
         outcome=outcome,
         message=message,
         observed=observed,
+        where=where,
+        duration=_seconds(case.get("time")),
     )
 
 

@@ -3,6 +3,7 @@ into one matrix: the union of their rows, one column per run."""
 
 import json
 
+from . import provenance
 from . import run as runmod
 from .errors import InputError
 
@@ -37,7 +38,7 @@ def matrix(runs, catalogues):
         entry = {"run": r["run"], "totals": runmod.totals(r["results"], rows),
                  "results": r["results"]}
         merged.append(entry)
-    return {"runs": merged, "catalogue": rows}
+    return {"format_version": provenance.FORMAT_VERSION, "runs": merged, "catalogue": rows}
 
 
 def merge_files(paths):

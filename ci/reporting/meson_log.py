@@ -2,6 +2,7 @@
 written by `meson test` from Meson 0.56 to 1.x."""
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Optional
 
@@ -22,6 +23,7 @@ class MesonTest:
     stdout: str
     stderr: str
     starttime: float
+    duration: Optional[float] = None
 
     @property
     def bad(self):
@@ -71,8 +73,29 @@ def read(path):
                     stdout=obj.get("stdout") or "",
                     stderr=obj.get("stderr") or "",
                     starttime=float(obj.get("starttime") or 0),
+                    duration=float(obj["duration"]) if obj.get("duration") is not None else None,
                 )
             )
         except (ValueError, TypeError, KeyError, AttributeError) as e:
             raise InputError(path, f"line {number}: not a Meson test log entry ({e})")
     return tests
+
+
+def from_tap_file(suite, path):
+    """One test of suite read from a file of TAP that a runner wrote without
+    Meson (the installed procsig, a guest): named after the file, OK unless
+    a test failed or the file holds no plan (the runner died early)."""
+    from . import tap
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError as e:
+        raise InputError(path, e.strerror or str(e))
+    planned = any(line.startswith("1..") for line in text.splitlines())
+    failed = any(not t.ok and not t.directive for t in tap.parse(text))
+    name = os.path.splitext(os.path.basename(path))[0]
+    result = "ERROR" if not planned else "FAIL" if failed else "OK"
+    return MesonTest(name=name, suite=suite, result=result, returncode=None, stdout=text,
+                     stderr="" if planned else f"{path}: no TAP plan (the runner ended early)",
+                     starttime=os.path.getmtime(path))

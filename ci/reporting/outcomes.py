@@ -6,10 +6,13 @@ EXPECTED_FAIL = "expected-fail"
 UNEXPECTED_PASS = "unexpected-pass"
 SKIP = "skip"
 OBSERVED = "observed"
+# An extension rule the implementation does not claim (docs/LEVELS): its
+# tests skipped with the reason 'not claimed: <claim>'. Never a failure.
+NOT_CLAIMED = "not-claimed"
 NOT_RUN = "not-run"
 
 # The order of the totals columns everywhere (terminal, Markdown, HTML).
-ALL = (PASS, FAIL, EXPECTED_FAIL, UNEXPECTED_PASS, SKIP, OBSERVED)
+ALL = (PASS, FAIL, EXPECTED_FAIL, UNEXPECTED_PASS, SKIP, NOT_CLAIMED, OBSERVED)
 COUNTED = ALL + (NOT_RUN,)
 
 # Outcomes that make ci/validate fail.
@@ -18,7 +21,8 @@ UNEXPECTED = (FAIL, UNEXPECTED_PASS)
 # When several tests check one rule, the rule takes the most severe outcome:
 # one failing test fails the rule, and a rule is only skipped when every
 # test of it was.
-_SEVERITY = {FAIL: 5, UNEXPECTED_PASS: 4, EXPECTED_FAIL: 3, PASS: 2, OBSERVED: 2, SKIP: 1}
+_SEVERITY = {FAIL: 5, UNEXPECTED_PASS: 4, EXPECTED_FAIL: 3, PASS: 2, OBSERVED: 2, SKIP: 1,
+             NOT_CLAIMED: 0}
 
 
 def worst(outcomes):
@@ -31,6 +35,21 @@ LABELS = {
     EXPECTED_FAIL: "expected fail",
     UNEXPECTED_PASS: "UNEXPECTED PASS",
     SKIP: "skip",
+    NOT_CLAIMED: "not claimed",
     OBSERVED: "observed",
     NOT_RUN: "not run",
+}
+
+
+# What each outcome means, for the report's legend.
+MEANINGS = {
+    PASS: "the test ran and the rule held",
+    FAIL: "the test ran and the rule did not hold",
+    EXPECTED_FAIL: "failed, as the expectations file says it does (with its reason)",
+    UNEXPECTED_PASS: "passed although the expectations file says it fails: update the file",
+    SKIP: "the test did not run (its reason says why: a missing program, tool or privilege)",
+    NOT_CLAIMED: "an extension the implementation does not claim: not run, not a failure",
+    OBSERVED: "a characterisation: the platform's behaviour is recorded, not judged; "
+              "the cell shows what was seen",
+    NOT_RUN: "no test result for this row in this run",
 }

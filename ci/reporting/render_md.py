@@ -20,7 +20,17 @@ def _table(header, rows):
 
 def render(report):
     runs, rows = report["runs"], report["catalogue"]
-    out = ["# procsig report", "", "## Runs", ""]
+    out = ["# procsig report", "", "## Unexpected results", ""]
+    bad = [(r, res) for r in runs for res in r["results"] if res["outcome"] in O.UNEXPECTED]
+    for r, res in bad:
+        where = f" (at `{res['where']}`)" if res.get("where") else ""
+        tags = ", ".join(t for t in (res["suite"], res.get("level", "")) if t)
+        cause = " ".join((res.get("cause") or res.get("message") or "no message").split())
+        out.append(f"- **{O.LABELS[res['outcome']]}** `{res['id']}` [{tags}] in "
+                   f"{text.column_title(r['run'])}: {cause.replace('|', chr(92) + '|')}{where}")
+    if not bad:
+        out.append("None: every check passed, failed as expected, was skipped or was observed.")
+    out += ["", "## Runs", ""]
     out += _table(["run", "distro", "kernel", "libc", "implementation", "target", "wrapper",
                    "machine", "date"],
                   [[text.column_title(r["run"]), r["run"].get("distro", ""),

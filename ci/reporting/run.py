@@ -4,8 +4,10 @@ of rows that exist whether or not they ran."""
 
 import os
 import re
+from dataclasses import dataclass
+from typing import Optional
 
-from . import catalogue, gtest_xml, meson_log, tap
+from . import bats, catalogue, gtest_xml, meson_log, provenance, select, tap
 from . import outcomes as O
 
 _RULE_ID = re.compile(r"^(C\.[A-Z0-9_]+\.[A-Z0-9_]+)\s*:")
@@ -17,9 +19,17 @@ _SKIP_DIRS = {"meson-private", "meson-info", "report"}
 _STALE_SLACK = 2.0
 
 
-def result(id, suite, outcome, message="", clause="", description="", observed=""):
-    return {"id": id, "suite": suite, "clause": clause, "description": description,
-            "outcome": outcome, "message": message, "observed": observed}
+def result(id, suite, outcome, message="", clause="", description="", observed="", cause="",
+           where="", duration=None):
+    """One row of a run. message is everything the test said; cause is the
+    observation in one line (for failures and skips); where is the file and
+    line to read more at; duration is in seconds, None when unknown."""
+    row = {"id": id, "suite": suite, "clause": clause, "description": description,
+           "outcome": outcome, "message": message, "observed": observed, "cause": cause,
+           "where": where, "level": ""}
+    if duration is not None:
+        row["duration"] = round(duration, 3)
+    return row
 
 
 def _tail(text, lines=6):
@@ -39,16 +49,18 @@ def _test_level(test):
     """One row for a whole Meson test, used where its own output cannot say
     more (a crash, a timeout, a suite read test by test)."""
     outcome = _meson_outcome(test)
-    message = ""
+    message = cause = ""
     if outcome != O.PASS:
-        message = f"meson test result {test.result}"
+        message = cause = f"meson test '{test.name}' ended {test.result}"
         if test.returncode is not None:
-            message += f", exit status {test.returncode}"
+            message = cause = cause + f", exit status {test.returncode}"
         detail = _tail(test.stderr) or _tail(test.stdout)
         if detail and outcome != O.SKIP:
             message += "\n" + detail
+            cause += ": " + detail.splitlines()[-1].strip()
     return result(f"{test.suite or 'tests'}/{test.name}", test.suite, outcome, message,
-                  description=f"Meson test '{test.name}'")
+                  description=f"Meson test '{test.name}'", cause=cause,
+                  duration=test.duration)
 
 
 def _broken(test):
@@ -88,8 +100,11 @@ def conformance_results(tests, xml_files):
     by_id = {}
     for path in xml_files:
         for case in gtest_xml.read(path):
+            cause = case.message if case.outcome in O.UNEXPECTED + (O.SKIP,) else ""
             row = result(case.id, "conformance", case.outcome, case.message, case.clause,
-                         case.description, case.observed)
+                         case.description, case.observed, cause=" ".join(cause.split()),
+                         where=case.where, duration=case.duration)
+            row["level"] = "platform"
             old = by_id.get(case.id)
             if old is None or O.worst([old["outcome"], row["outcome"]]) != old["outcome"]:
                 by_id[case.id] = row
@@ -103,26 +118,45 @@ def conformance_results(tests, xml_files):
 
 # --- e2e, stress and selfcheck: TAP --------------------------------------------------
 
-def _tap_rows(test, suite, id_of):
+@dataclass
+class _Seen:
+    outcome: str
+    message: str
+    cause: str = ""
+    where: str = ""
+    duration: Optional[float] = None
+
+
+def _tap_rows(test, suite, id_of, source_root=""):
     """Rows of one TAP test, several tests of one ID folded into one row."""
     folded, described = {}, {}
     for t in tap.parse(test.stdout):
         rid, description = id_of(t.description)
         described.setdefault(rid, description)
         if t.directive:
-            outcome, message = O.SKIP, t.reason
+            outcome = O.NOT_CLAIMED if t.reason.startswith("not claimed") else O.SKIP
+            seen = _Seen(outcome, t.reason, cause=t.reason)
         elif t.ok:
-            outcome, message = O.PASS, ""
+            seen = _Seen(O.PASS, "")
         else:
-            outcome = O.FAIL
-            message = "\n".join([f"{test.name}: {t.description}"] + t.diagnostics)
-        folded.setdefault(rid, []).append((outcome, message))
+            f = bats.failure(t.diagnostics, rid, source_root)
+            seen = _Seen(O.FAIL, "\n".join([f"{test.name}: {t.description}"] + t.diagnostics),
+                         cause=f.cause, where=f.where)
+        seen.duration = t.duration
+        folded.setdefault(rid, []).append(seen)
     rows = []
     for rid, seen in folded.items():
-        outcome = O.worst([o for o, _ in seen])
-        messages = [m for o, m in seen if o == outcome and m]
+        outcome = O.worst([s.outcome for s in seen])
+        worst = [s for s in seen if s.outcome == outcome]
+        messages = [s.message for s in worst if s.message]
+        causes = list(dict.fromkeys(s.cause for s in worst if s.cause))
+        cause = causes[0] if causes else ""
+        if len(worst) > 1 and outcome == O.FAIL:
+            cause += f" (and {len(worst) - 1} more failing test{'s' if len(worst) > 2 else ''})"
+        durations = [s.duration for s in seen if s.duration is not None]
         rows.append(result(rid, suite, outcome, "\n".join(dict.fromkeys(messages)),
-                           description=described[rid]))
+                           description=described[rid], cause=cause, where=worst[0].where,
+                           duration=sum(durations) if durations else None))
     return rows
 
 
@@ -148,17 +182,21 @@ def _fold(rows):
             by_id[r["id"]] = r
             continue
         outcome = O.worst([old["outcome"], r["outcome"]])
-        messages = [x["message"] for x in (old, r) if x["outcome"] == outcome and x["message"]]
-        old.update(outcome=outcome, message="\n".join(messages))
+        worst = [x for x in (old, r) if x["outcome"] == outcome]
+        messages = [x["message"] for x in worst if x["message"]]
+        old.update(outcome=outcome, message="\n".join(messages), cause=worst[0]["cause"],
+                   where=worst[0]["where"])
+        if "duration" in r:
+            old["duration"] = round(old.get("duration", 0) + r["duration"], 3)
     return list(by_id.values())
 
 
-def tap_suite_results(tests, suite, id_of):
+def tap_suite_results(tests, suite, id_of, source_root=""):
     rows = []
     for t in tests:
         if t.suite != suite:
             continue
-        own = _tap_rows(t, suite, id_of)
+        own = _tap_rows(t, suite, id_of, source_root)
         rows.extend(own)
         if not own or (t.bad and (_broken(t) or not any(r["outcome"] == O.FAIL for r in own))):
             rows.append(_test_level(t))
@@ -174,9 +212,10 @@ def apply_expectations(rows, expected, source):
             continue
         if r["outcome"] == O.FAIL:
             r["outcome"], r["message"] = O.EXPECTED_FAIL, reason
+            r["cause"] = f"expected ({source}): {reason}"
         elif r["outcome"] == O.PASS:
             r["outcome"] = O.UNEXPECTED_PASS
-            r["message"] = f"passed, but {source} lists it: {reason}"
+            r["message"] = r["cause"] = f"passed, but {source} lists it: {reason}"
     return rows
 
 
@@ -193,8 +232,8 @@ def merge_catalogue(*row_lists):
     for row_list in row_lists:
         for r in row_list:
             known = rows.setdefault(r["id"], {"id": r["id"], "suite": r["suite"],
-                                              "clause": "", "description": ""})
-            for key in ("clause", "description"):
+                                              "clause": "", "description": "", "level": ""})
+            for key in ("clause", "description", "level"):
                 if not known[key] and r.get(key):
                     known[key] = r[key]
     ordered = list(rows.values())
@@ -219,8 +258,14 @@ def totals(results, rows):
 
 
 def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
-          conformance_catalogue=None):
-    tests = []
+          conformance_catalogue=None, tests_root=None, only="", tests=(), broken=()):
+    """tests_root is where the test files that ran were (default
+    source_root): the places to read more are given relative to it. only
+    (--only's globs) keeps the rows it names, and every unexpected result.
+    tests are MesonTests read elsewhere (meson_log.from_tap_file); broken
+    is a list of (ID, message) for runs that ended before writing results."""
+    tests_root = source_root if tests_root is None else tests_root
+    tests = list(tests)
     for path in testlogs:
         tests.extend(meson_log.read(path))
     if xml_files is None:
@@ -230,23 +275,34 @@ def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
         expected = catalogue.expectations(os.path.join(impl, "expectations.txt"))
     results = conformance_results(tests, xml_files)
     for suite in ("e2e", "stress"):
-        rules = tap_suite_results(tests, suite, _rule_id)
+        rules = tap_suite_results(tests, suite, _rule_id, tests_root)
         results += apply_expectations(rules, expected, os.path.join(impl, "expectations.txt"))
-    results += tap_suite_results(tests, "selfcheck", _variant_id)
+    results += tap_suite_results(tests, "selfcheck", _variant_id, tests_root)
     for t in tests:
         if t.suite not in ("conformance", "e2e", "stress", "selfcheck"):
             results.append(_test_level(t))
+    for rid, message in broken:
+        suite = rid.split("/", 1)[0] if "/" in rid else "tests"
+        results.append(result(rid, suite, O.FAIL, message, cause=message,
+                              description="a run that ended before writing its results"))
 
     if conformance_catalogue is None:
         conformance_catalogue = catalogue.generate_conformance(source_root)
     contract = catalogue.contract_rules(os.path.join(source_root, "docs", "contract.md"))
+    globs = select.patterns(only)
+    if globs:
+        conformance_catalogue = select.chosen(conformance_catalogue, globs)
+        contract = select.chosen(contract, globs)
+        results = [r for r in results
+                   if select.matches(r["id"], globs) or r["outcome"] in O.UNEXPECTED]
     # Rows no catalogue knows come in ID order, not in the order a shuffled,
     # sharded run happened to write them.
     rows = merge_catalogue(conformance_catalogue, contract, sorted(results, key=lambda r: r["id"]))
     described = {r["id"]: r for r in rows}
     for r in results:
-        for key in ("clause", "description"):
-            r[key] = r[key] or described[r["id"]][key]
+        for key in ("clause", "description", "level"):
+            r[key] = r.get(key) or described[r["id"]].get(key, "")
     order = {r["id"]: i for i, r in enumerate(rows)}
     results.sort(key=lambda r: order[r["id"]])
-    return {"run": meta, "totals": totals(results, rows), "results": results, "catalogue": rows}
+    return {"format_version": provenance.FORMAT_VERSION, "run": meta,
+            "totals": totals(results, rows), "results": results, "catalogue": rows}

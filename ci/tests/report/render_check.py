@@ -3,8 +3,12 @@
 person would see a report: the screenshot is a real PNG, not blank, shows
 the outcome colours, and the page's DOM holds the results table.
 
-Usage: render_check.py [--keep DIR]   (--keep leaves the report and the
-screenshot in DIR for a look). Exit status: 0 rendered as expected,
+Renders two runs: a failing one, whose failures (and their colours) must
+be on the first screen, and a passing one, which must say so there and
+not list any failure.
+
+Usage: render_check.py [--keep DIR]   (--keep leaves the reports and the
+screenshots failing.png and passing.png in DIR for a look). Exit status: 0 rendered as expected,
 1 a check failed or Chromium is missing (ci/setup installs it), 2 bad usage.
 Every Chromium call has a timeout; Chromium's processes are killed and
 reaped, whatever happens."""
@@ -89,6 +93,55 @@ def near(a, b, slack=3):
     return all(abs(x - y) <= slack for x, y in zip(a, b))
 
 
+def passing_build(work):
+    """The meson-0.56 fixture without its failing selfcheck test: a run
+    with no unexpected result."""
+    build = os.path.join(work, "passing-build")
+    shutil.copytree(fixture("meson-0.56"), build)
+    log = os.path.join(build, "meson-logs", "testlog.json")
+    with open(log) as f:
+        kept = [line for line in f if "selfcheck" not in line]
+    with open(log, "w") as f:
+        f.writelines(kept)
+    return build
+
+
+def check_page(browser, work, out, blank_seen, failing):
+    """Screenshots the page at out and checks it: not blank, the outcome
+    colours it must show on its first screen, and its DOM."""
+    page = os.path.join(out, "index.html")
+    shot = screenshot(browser, work, "file://" + page, os.path.basename(out) + ".png")
+    with open(shot, "rb") as f:
+        data = f.read()
+    if len(data) < 20000:
+        fail(f"screenshot is only {len(data)} bytes")
+    width, height, rows = png.decode(data)
+    if (width, height) != (1400, 1000):
+        fail(f"screenshot is {width}x{height}, not 1400x1000")
+    seen = png.colours(rows)
+    if len(seen) < 50 or len(seen) <= 2 * len(blank_seen):
+        fail(f"screenshot looks blank: {len(seen)} colours (an empty page: {len(blank_seen)})")
+    # The first screen: the failures, or the line saying there are none.
+    wanted = EXPECTED_COLOURS if failing else {"pass": EXPECTED_COLOURS["pass"]}
+    for outcome, colour in wanted.items():
+        if not any(near(colour, c) for c in seen):
+            fail(f"{os.path.basename(out)}: no {outcome} colour #{bytes(colour).hex()} "
+                 "on the first screen")
+
+    dom = chromium(browser, tempfile.mkdtemp(dir=work), "--dump-dom", "file://" + page)
+    needles = ["<table class=\"matrix\">", "<h2>Messages</h2>", "id=\"rules\""]
+    needles += (["WAIT.REAPS_ZOMBIE", "C.FORK.LINES", "SA_RESTART set", "unexpected result(s)"]
+                if failing else ["No unexpected result"])
+    for needle in needles:
+        if needle not in dom:
+            fail(f"{os.path.basename(out)}: the rendered DOM lacks {needle!r}")
+    if not failing and "unexpected result(s)" in dom:
+        fail("passing run: the page lists unexpected results")
+    if dom.index("id=\"failures\"") > dom.index("<table class=\"matrix\">"):
+        fail(f"{os.path.basename(out)}: the failures come after the matrix")
+    return shot, len(data), len(seen)
+
+
 def main(argv):
     keep = None
     if argv[:1] == ["--keep"] and len(argv) == 2:
@@ -102,43 +155,25 @@ def main(argv):
     become_subreaper()
     work = tempfile.mkdtemp(prefix="render-check-")
     try:
-        out = keep or os.path.join(work, "report")
-        status, _, err = run_report("build", "--build-dir", fixture("meson-1.0"), "--out", out,
-                                    "--catalogue", CATALOGUE, "--name", "render-check")
-        if status != 0:
-            fail(f"ci/report build failed: {err.strip()}")
-        page = os.path.join(out, "index.html")
         blank = os.path.join(work, "blank.html")
         with open(blank, "w") as f:
             f.write("<!DOCTYPE html><html><body></body></html>\n")
-
-        shot = screenshot(browser, work, "file://" + page, "report.png")
         empty = screenshot(browser, work, "file://" + blank, "blank.png")
-        with open(shot, "rb") as f:
-            data = f.read()
-        if len(data) < 20000:
-            fail(f"screenshot is only {len(data)} bytes")
-        width, height, rows = png.decode(data)
-        if (width, height) != (1400, 1000):
-            fail(f"screenshot is {width}x{height}, not 1400x1000")
-        seen = png.colours(rows)
         with open(empty, "rb") as f:
             blank_seen = png.colours(png.decode(f.read())[2])
-        if len(seen) < 50 or len(seen) <= 2 * len(blank_seen):
-            fail(f"screenshot looks blank: {len(seen)} colours (an empty page: {len(blank_seen)})")
-        for outcome, colour in EXPECTED_COLOURS.items():
-            if not any(near(colour, c) for c in seen):
-                fail(f"no {outcome} cell colour #{bytes(colour).hex()} in the screenshot")
-
-        dom = chromium(browser, tempfile.mkdtemp(dir=work), "--dump-dom", "file://" + page)
-        for needle in ("<table class=\"matrix\">", "WAIT.REAPS_ZOMBIE", "C.FORK.LINES",
-                       "SA_RESTART set", "<h2>Messages</h2>"):
-            if needle not in dom:
-                fail(f"the rendered DOM lacks {needle!r}")
-        if keep:
-            shutil.copy(shot, os.path.join(keep, "screenshot.png"))
-        print(f"render_check: ok ({len(data)} bytes, {len(seen)} colours; "
-              f"empty page {len(blank_seen)})")
+        said = []
+        for name, build, failing in (("failing", fixture("meson-1.0"), True),
+                                     ("passing", passing_build(work), False)):
+            out = os.path.join(keep or work, name)
+            status, _, err = run_report("build", "--build-dir", build, "--out", out,
+                                        "--catalogue", CATALOGUE, "--name", "render-check")
+            if status != 0:
+                fail(f"ci/report build failed: {err.strip()}")
+            shot, size, colours = check_page(browser, work, out, blank_seen, failing)
+            if keep:
+                shutil.copy(shot, os.path.join(keep, f"{name}.png"))
+            said.append(f"{name} {size} bytes, {colours} colours")
+        print(f"render_check: ok ({'; '.join(said)}; empty page {len(blank_seen)})")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
