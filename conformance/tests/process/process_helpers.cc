@@ -3,6 +3,7 @@
 #include <grp.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -110,6 +111,16 @@ ScopedChild ForkZombie(int code) {
   auto child = ForkChild([code] { return code; });
   if (child && !WaitForProcState(child.pid(), 'Z')) {
     ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
+    child.KillAndReap();
+    return child;
+  }
+  // /proc shows Z as soon as the thread-group leader has exited, before the
+  // other threads have (a child of an emulator such as qemu-user has a
+  // thread of its own), and the process is waitable only after them. The
+  // leader called exit, so the rest cannot block this wait for long.
+  siginfo_t info{};
+  if (child && ::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WEXITED | WNOWAIT) != 0) {
+    ADD_FAILURE() << "waitid(WEXITED | WNOWAIT) on zombie " << child.pid() << " failed";
     child.KillAndReap();
   }
   return child;
