@@ -27,6 +27,8 @@ import sys
 AREAS = (
     "FORK", "EXIT", "ZOMBIE", "WAIT", "WAITPID", "WAITID", "ALARM", "SIGNAL",
     "SIGACTION", "SIGDELIVERY", "EXEC", "SIGCHLD", "SOCKET",
+    # issue 16 (architectures)
+    "ARCH",
 )
 ID_PATTERN = re.compile(r"^([A-Z]+)\.[A-Z0-9_]+(\.[A-Z0-9_]+)*$")
 MACRO = re.compile(r"\bPROCSIG_(TEST|CHARACTERISE)\s*\(")

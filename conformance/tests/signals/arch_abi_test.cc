@@ -22,7 +22,7 @@ namespace {
 // x86-64 (glibc's sigset_t is larger: 1024 bits).
 constexpr size_t kKernelSigsetBytes = 8;
 
-PROCSIG_TEST(ArchAbi, SignalNumbers, "ARCH.SIGNAL_NUMBERS", "Linux signal(7)",
+PROCSIG_TEST(ArchAbi, SignalNumbers, "ARCH.SIGNAL_NUMBERS", "XSH signal.h",
              "the standard signals have the numbers of Linux's common ABI (x86, arm64, "
              "riscv: SIGHUP 1 ... SIGSYS 31)") {
   const struct {
@@ -79,7 +79,7 @@ PROCSIG_TEST(ArchAbi, RealtimeSignalsDelivered, "ARCH.REALTIME_SIGNALS_DELIVERED
   EXPECT_EQ(wrong, "") << "signal->handler argument/si_signo, or signal:errno of sigqueue";
 }
 
-PROCSIG_TEST(ArchAbi, KernelSigsetSize, "ARCH.KERNEL_SIGSET_SIZE", "Linux rt_sigprocmask(2)",
+PROCSIG_TEST(ArchAbi, KernelSigsetSize, "ARCH.KERNEL_SIGSET_SIZE", "XSH sigprocmask",
              "rt_sigprocmask takes a sigset of 8 bytes (_NSIG / 8) and fails with EINVAL for "
              "any other size") {
   unsigned char set[16] = {};
@@ -91,7 +91,7 @@ PROCSIG_TEST(ArchAbi, KernelSigsetSize, "ARCH.KERNEL_SIGSET_SIZE", "Linux rt_sig
               SyscallFailsWithErrno(EINVAL));
 }
 
-PROCSIG_TEST(ArchAbi, Signal64InKernelSigset, "ARCH.SIGNAL_64_IN_SIGSET", "Linux rt_sigprocmask(2)",
+PROCSIG_TEST(ArchAbi, Signal64InKernelSigset, "ARCH.SIGNAL_64_IN_SIGSET", "XSH sigprocmask",
              "signal 64, the last bit of the kernel's sigset (the top bit of its second 32-bit "
              "word on i386), blocked through rt_sigprocmask reads back as blocked through "
              "sigprocmask") {
