@@ -107,20 +107,23 @@ ScopedChild ForkHeldChild(Checkpoint& release, int code) {
   return ForkChild([&release, code] { return release.Wait() ? code : 99; });
 }
 
-ScopedChild ForkZombie(int code) {
-  auto child = ForkChild([code] { return code; });
-  if (child && !WaitForProcState(child.pid(), 'Z')) {
-    ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
-    child.KillAndReap();
-    return child;
+bool AwaitWaitableZombie(pid_t pid) {
+  if (!WaitForProcState(pid, 'Z')) {
+    return false;
   }
   // /proc shows Z as soon as the thread-group leader has exited, before the
   // other threads have (a child of an emulator such as qemu-user has a
   // thread of its own), and the process is waitable only after them. The
   // leader called exit, so the rest cannot block this wait for long.
   siginfo_t info{};
-  if (child && ::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WEXITED | WNOWAIT) != 0) {
-    ADD_FAILURE() << "waitid(WEXITED | WNOWAIT) on zombie " << child.pid() << " failed";
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) == 0;
+}
+
+ScopedChild ForkZombie(int code) {
+  auto child = ForkChild([code] { return code; });
+  if (child && !AwaitWaitableZombie(child.pid())) {
+    ADD_FAILURE() << "child " << child.pid() << " did not become a waitable zombie before the "
+                  << "deadline";
     child.KillAndReap();
   }
   return child;
