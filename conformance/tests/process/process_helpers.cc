@@ -119,6 +119,17 @@ bool AwaitWaitableZombie(pid_t pid) {
   return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) == 0;
 }
 
+bool AwaitWaitableStop(pid_t pid) {
+  if (!WaitForProcState(pid, 'T')) {
+    return false;
+  }
+  // As for a zombie: /proc shows T when one thread has stopped; the group
+  // stop, which wait reports, completes when every thread has. WNOWAIT
+  // leaves it to be reported again.
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOWAIT) == 0;
+}
+
 ScopedChild ForkZombie(int code) {
   auto child = ForkChild([code] { return code; });
   if (child && !AwaitWaitableZombie(child.pid())) {

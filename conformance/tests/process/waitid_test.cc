@@ -230,7 +230,7 @@ PROCSIG_TEST(Waitid, ExitedOnlyIgnoresStopped, "WAITID.WEXITED_NOT_STOPPED", "XS
   Checkpoint release;
   auto child = ForkStoppingChild(release);
   ASSERT_TRUE(child);
-  ASSERT_TRUE(WaitForProcState(child.pid(), 'T'));
+  ASSERT_TRUE(AwaitWaitableStop(child.pid()));
   siginfo_t info = Scribbled();
   EXPECT_THAT(::waitid(P_PID, Id(child.pid()), &info, WEXITED | WNOHANG),
               SyscallSucceedsWithValue(0));

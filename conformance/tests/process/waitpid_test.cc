@@ -228,7 +228,7 @@ PROCSIG_TEST(Waitpid, WnohangReportsStop, "WAITPID.WNOHANG_STOPPED", "XSH waitpi
   Checkpoint release;
   auto child = ForkStoppingChild(release);
   ASSERT_TRUE(child);
-  ASSERT_TRUE(WaitForProcState(child.pid(), 'T'));
+  ASSERT_TRUE(AwaitWaitableStop(child.pid()));
   int status = 0;
   EXPECT_THAT(::waitpid(child.pid(), &status, WUNTRACED | WNOHANG),
               SyscallSucceedsWithValue(child.pid()));
