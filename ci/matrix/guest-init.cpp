@@ -5,7 +5,9 @@
 // lines and powers the machine off.
 //
 // The results go to ttyS1 rather than the console so that kernel messages
-// can never interleave with them. Built statically by ci/kernel-matrix; no
+// can never interleave with them; procsig.port=<device> on the kernel
+// command line names another (an arm64 virt machine has one PL011 UART,
+// ttyAMA0, shared with the quiet console). Built statically by ci/kernel-matrix; no
 // library but libc, so that the initramfs holds nothing else.
 
 #include <fcntl.h>
@@ -33,7 +35,7 @@ namespace {
 
 constexpr const char* kArgvFile = "/procsig/argv";
 constexpr const char* kEnvFile = "/procsig/env";
-constexpr const char* kDataPort = "/dev/ttyS1";
+constexpr const char* kDefaultDataPort = "/dev/ttyS1";
 constexpr const char* kMarker = "@@PROCSIG";
 
 void Say(const std::string& line) {
@@ -86,6 +88,18 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   }
   out.push_back(nullptr);
   return out;
+}
+
+// The value of word `key`=<value> on the kernel command line, or "".
+std::string CmdlineValue(const std::string& key) {
+  std::ifstream in("/proc/cmdline");
+  std::string word;
+  while (in >> word) {
+    if (word.rfind(key + "=", 0) == 0) {
+      return word.substr(key.size() + 1);
+    }
+  }
+  return "";
 }
 
 // Reads procsig.timeout=<seconds> from the kernel command line.
@@ -155,9 +169,10 @@ int RunSuite(unsigned seconds) {
 
 class DataPort {
  public:
-  DataPort() : fd_(open(kDataPort, O_WRONLY | O_NOCTTY | O_CLOEXEC)) {
+  explicit DataPort(const std::string& path)
+      : fd_(open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC)) {
     if (fd_ < 0) {
-      Say(std::string("cannot open ") + kDataPort + ": " + std::strerror(errno));
+      Say("cannot open " + path + ": " + std::strerror(errno));
       fd_ = STDOUT_FILENO;
     }
     termios t{};
@@ -224,7 +239,8 @@ int main() {
   int status = RunSuite(Deadline());
 
   {
-    DataPort port;
+    const std::string named = CmdlineValue("procsig.port");
+    DataPort port(named.empty() ? kDefaultDataPort : named);
     utsname u{};
     uname(&u);
     port.Line(std::string(kMarker) + " uname " + u.release);

@@ -12,6 +12,13 @@
 
 namespace procsig::test {
 
+namespace {
+int g_timeout_scale = 1;  // set before any test runs, read-only afterwards (children too)
+}  // namespace
+
+int TimeoutScale() { return g_timeout_scale; }
+void SetTimeoutScale(int scale) { g_timeout_scale = scale; }
+
 int MillisecondsLeft(Deadline deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   if (left.count() <= 0) {

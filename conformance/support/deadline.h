@@ -16,8 +16,14 @@ using Deadline = Clock::time_point;
 // Default wait for anything another process must do promptly.
 inline constexpr std::chrono::milliseconds kDefaultTimeout{10000};
 
+// PROCSIG_TIMEOUT_SCALE=<n> (1 to 100; read once by main) multiplies every
+// limit: under an emulator (qemu-user, a TCG guest) the same work takes a
+// few times as long, and a limit must still only catch a hang.
+int TimeoutScale();
+void SetTimeoutScale(int scale);
+
 inline Deadline DeadlineIn(std::chrono::milliseconds timeout = kDefaultTimeout) {
-  return Clock::now() + timeout;
+  return Clock::now() + timeout * TimeoutScale();
 }
 
 // Milliseconds left before the deadline, clamped to [0, INT_MAX] for poll().

@@ -2,7 +2,8 @@
 // expectations, then the tests.
 //
 // Exit status: gtest's (0 all passed, 1 a test failed), or 2 when
-// PROCSIG_TARGET names no expectations file.
+// PROCSIG_TARGET names no expectations file or PROCSIG_TIMEOUT_SCALE is not
+// a whole number from 1 to 100.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "deadline.h"
 #include "expectations.h"
 #include "test_deadline.h"
 
@@ -35,6 +37,16 @@ int main(int argc, char** argv) {
     (void)std::fprintf(stderr, "conformance: %s\n", error->c_str());
     return 2;
   }
+
+  const std::string scale = EnvOr("PROCSIG_TIMEOUT_SCALE", "1");
+  char* end = nullptr;
+  const long n = std::strtol(scale.c_str(), &end, 10);
+  if (end == scale.c_str() || *end != '\0' || n < 1 || n > 100) {
+    (void)std::fprintf(stderr, "conformance: PROCSIG_TIMEOUT_SCALE must be 1 to 100, not '%s'\n",
+                       scale.c_str());
+    return 2;
+  }
+  procsig::test::SetTimeoutScale(static_cast<int>(n));
 
   // Orphaned grandchildren of a broken test come back to us instead of
   // going to PID 1 (which may not reap), so the fixture's leak check sees,

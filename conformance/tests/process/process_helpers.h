@@ -35,6 +35,14 @@ std::string ReadUntilEof(int fd, bool* complete, Deadline deadline = DeadlineIn(
 // the release never comes).
 ScopedChild ForkHeldChild(Checkpoint& release, int code);
 
+// Whether `pid` (a child) became a zombie that wait can report, within the
+// default deadline: /proc shows Z, and waitid(WEXITED | WNOWAIT) sees it.
+bool AwaitWaitableZombie(pid_t pid);
+
+// Whether `pid` (a child) stopped in a way wait can report, within the
+// default deadline: /proc shows T, and waitid(WSTOPPED | WNOWAIT) sees it.
+bool AwaitWaitableStop(pid_t pid);
+
 // A child that exits with `code` at once; returns once it is a zombie, or
 // an invalid ScopedChild after recording a failure.
 ScopedChild ForkZombie(int code);

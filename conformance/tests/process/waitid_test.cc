@@ -189,7 +189,7 @@ PROCSIG_TEST(Waitid, PgidSelectsGroup, "WAITID.P_PGID", "XSH waitid",
   ASSERT_TRUE(in_group);
   auto elsewhere = ForkChild([] { return ::setpgid(0, 0) == 0 ? 2 : 98; });
   ASSERT_TRUE(elsewhere);
-  ASSERT_TRUE(WaitForProcState(elsewhere.pid(), 'Z'));
+  ASSERT_TRUE(AwaitWaitableZombie(elsewhere.pid()));
   const pid_t pgid = elsewhere.pid();
   siginfo_t info = Scribbled();
   ASSERT_THAT(::waitid(P_PGID, Id(pgid), &info, WEXITED), SyscallSucceedsWithValue(0));
@@ -230,7 +230,7 @@ PROCSIG_TEST(Waitid, ExitedOnlyIgnoresStopped, "WAITID.WEXITED_NOT_STOPPED", "XS
   Checkpoint release;
   auto child = ForkStoppingChild(release);
   ASSERT_TRUE(child);
-  ASSERT_TRUE(WaitForProcState(child.pid(), 'T'));
+  ASSERT_TRUE(AwaitWaitableStop(child.pid()));
   siginfo_t info = Scribbled();
   EXPECT_THAT(::waitid(P_PID, Id(child.pid()), &info, WEXITED | WNOHANG),
               SyscallSucceedsWithValue(0));

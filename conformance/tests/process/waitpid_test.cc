@@ -23,7 +23,7 @@ namespace {
 // exits with `code` only if that worked, 98 otherwise).
 ScopedChild ForkZombieInOwnGroup(int code) {
   auto child = ForkChild([code] { return ::setpgid(0, 0) == 0 ? code : 98; });
-  if (child && !WaitForProcState(child.pid(), 'Z')) {
+  if (child && !AwaitWaitableZombie(child.pid())) {
     ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
     child.KillAndReap();
   }
@@ -152,9 +152,9 @@ PROCSIG_TEST(Waitpid, NegativePgidSeveralMembers, "WAITPID.NEGATIVE_PGID_MEMBERS
   const pid_t pgid = leader.pid();
   auto member = ForkChild([pgid] { return ::setpgid(0, pgid) == 0 ? 2 : 98; });
   ASSERT_TRUE(member);
-  ASSERT_TRUE(WaitForProcState(member.pid(), 'Z'));
+  ASSERT_TRUE(AwaitWaitableZombie(member.pid()));
   ASSERT_TRUE(release_leader.Wake());
-  ASSERT_TRUE(WaitForProcState(leader.pid(), 'Z'));
+  ASSERT_TRUE(AwaitWaitableZombie(leader.pid()));
   std::set<int> statuses;
   for (int i = 0; i < 2; ++i) {
     int status = 0;
@@ -228,7 +228,7 @@ PROCSIG_TEST(Waitpid, WnohangReportsStop, "WAITPID.WNOHANG_STOPPED", "XSH waitpi
   Checkpoint release;
   auto child = ForkStoppingChild(release);
   ASSERT_TRUE(child);
-  ASSERT_TRUE(WaitForProcState(child.pid(), 'T'));
+  ASSERT_TRUE(AwaitWaitableStop(child.pid()));
   int status = 0;
   EXPECT_THAT(::waitpid(child.pid(), &status, WUNTRACED | WNOHANG),
               SyscallSucceedsWithValue(child.pid()));

@@ -75,7 +75,7 @@ ReapResult ForkAndReap(int n) {
     pids.push_back(pid);
   }
   result.forked = static_cast<int>(pids.size());
-  ScopedAlarm deadline(10);
+  ScopedAlarm deadline(10 * static_cast<unsigned>(TimeoutScale()));
   release.write_end.reset();  // every child's read() now returns 0
   sigset_t during = blocked.previous();
   sigdelset(&during, SIGCHLD);
@@ -96,7 +96,8 @@ ReapResult ForkAndReap(int n) {
 void ExpectAllReaped(int n) {
   const ReapResult result = ForkAndReap(n);
   ASSERT_EQ(result.forked, n);
-  EXPECT_FALSE(result.timed_out) << "only " << result.reaped << " reaped within 10 s";
+  EXPECT_FALSE(result.timed_out) << "only " << result.reaped << " reaped within "
+                                 << 10 * TimeoutScale() << " s";
   EXPECT_EQ(result.reaped, n) << "in " << result.handler_calls << " handler calls";
   EXPECT_GE(result.handler_calls, 1);
   EXPECT_LE(result.handler_calls, n);
