@@ -3,6 +3,7 @@
 #include <grp.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -108,7 +109,7 @@ ScopedChild ForkHeldChild(Checkpoint& release, int code) {
 
 ScopedChild ForkZombie(int code) {
   auto child = ForkChild([code] { return code; });
-  if (child && !WaitForProcState(child.pid(), 'Z')) {
+  if (child && !AwaitChild(child.pid(), WEXITED)) {
     ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
     child.KillAndReap();
   }

@@ -35,7 +35,8 @@ std::string ReadUntilEof(int fd, bool* complete, Deadline deadline = DeadlineIn(
 // the release never comes).
 ScopedChild ForkHeldChild(Checkpoint& release, int code);
 
-// A child that exits with `code` at once; returns once it is a zombie, or
+// A child that exits with `code` at once; returns once waitid (WNOWAIT)
+// reports it ended, so it is a zombie that is still waitable; or
 // an invalid ScopedChild after recording a failure.
 ScopedChild ForkZombie(int code);
 

@@ -216,7 +216,7 @@ PROCSIG_TEST(Wait, StoppedChildNotReported, "WAIT.STOPPED_NOT_REPORTED", "XSH wa
     return 0;
   });
   ASSERT_TRUE(child);
-  ASSERT_TRUE(WaitForProcState(child.pid(), 'T')) << "the child did not stop";
+  ASSERT_TRUE(AwaitChild(child.pid(), WSTOPPED)) << "the child did not stop";
   EXPECT_THAT(::waitpid(child.pid(), nullptr, WNOHANG), SyscallSucceedsWithValue(0));
   ASSERT_THAT(::kill(child.pid(), SIGKILL), SyscallSucceeds());
   EXPECT_THAT(WaitForExit(child), KilledBySignal(SIGKILL));

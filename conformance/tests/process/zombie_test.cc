@@ -21,6 +21,9 @@ namespace {
 PROCSIG_TEST(Zombie, EndedChildIsZombie, "ZOMBIE.STATE_Z", "XSH _Exit",
              "a child that has terminated but has not been waited for remains as a zombie "
              "process (state Z)") {
+  if (!HasProcStat()) {
+    GTEST_SKIP() << kNoProcStat;
+  }
   auto child = ForkZombie(0);
   ASSERT_TRUE(child);
   const auto stat = ReadProcStat(child.pid());
@@ -31,6 +34,9 @@ PROCSIG_TEST(Zombie, EndedChildIsZombie, "ZOMBIE.STATE_Z", "XSH _Exit",
 
 PROCSIG_TEST(Zombie, ZombieKeepsParent, "ZOMBIE.PPID_IS_PARENT", "XSH _Exit",
              "the zombie's parent is still the process that forked it") {
+  if (!HasProcStat()) {
+    GTEST_SKIP() << kNoProcStat;
+  }
   auto child = ForkZombie(0);
   ASSERT_TRUE(child);
   const auto stat = ReadProcStat(child.pid());
