@@ -92,17 +92,6 @@ std::string ReadUntilEof(int fd, bool* complete, Deadline deadline) {
   return text;
 }
 
-ExecArgs::ExecArgs(std::string path, std::vector<std::string> args)
-    : path_(std::move(path)), args_(std::move(args)) {
-  argv_.push_back(path_.data());
-  for (auto& arg : args_) {
-    argv_.push_back(arg.data());
-  }
-  argv_.push_back(nullptr);
-}
-
-void ExecArgs::Exec() const { ::execv(path_.c_str(), argv_.data()); }
-
 ScopedChild ForkHeldChild(Checkpoint& release, int code) {
   return ForkChild([&release, code] { return release.Wait() ? code : 99; });
 }

@@ -10,6 +10,7 @@
 #include "checkpoint.h"
 #include "child.h"
 #include "deadline.h"
+#include "helper_path.h"
 
 namespace procsig::test {
 
@@ -43,21 +44,8 @@ ScopedChild ForkZombie(int code);
 // A child that stops itself with SIGSTOP, then exits 0 once released.
 ScopedChild ForkStoppingChild(Checkpoint& release);
 
-// argv for execv built before fork(): the child only calls Exec().
-class ExecArgs {
- public:
-  ExecArgs(std::string path, std::vector<std::string> args);
-  // argv_ points into the strings: no copies or moves.
-  ExecArgs(const ExecArgs&) = delete;
-  ExecArgs& operator=(const ExecArgs&) = delete;
-  // Child-safe. execv()s; returns only on failure.
-  void Exec() const;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  std::vector<std::string> args_;
-  std::vector<char*> argv_;
-};
+// argv for execv built before fork(): the child only calls Exec(). Runs
+// the helper under PROCSIG_EXEC_WRAPPER when set (helper_path.h).
+using ExecArgs = HelperExec;
 
 }  // namespace procsig::test
