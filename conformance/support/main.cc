@@ -6,11 +6,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
+#include "assertion.h"
 #include "expectations.h"
 #include "test_deadline.h"
 
@@ -23,6 +27,23 @@ namespace {
 std::string EnvOr(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   return value != nullptr ? value : fallback;
+}
+
+// Writes the kernel this binary runs on, as it sees it (under user-mode
+// Linux, UML's; under qemu-user, what the emulator reports), and the layer
+// (PROCSIG_LAYER) to PROCSIG_PLATFORM_FILE when set, for the report
+// (ci/reporting/machine.py). The shards all write the same lines.
+void RecordPlatform() {
+  const char* path = std::getenv("PROCSIG_PLATFORM_FILE");
+  struct utsname name {};
+  if (path == nullptr || ::uname(&name) != 0) {
+    return;
+  }
+  if (FILE* out = std::fopen(path, "w")) {
+    (void)std::fprintf(out, "kernel %s %s\nlayer %s\n", name.release, name.version,
+                       EnvOr("PROCSIG_LAYER", "").c_str());
+    (void)std::fclose(out);
+  }
 }
 
 }  // namespace
@@ -40,8 +61,13 @@ int main(int argc, char** argv) {
   // going to PID 1 (which may not reap), so the fixture's leak check sees,
   // kills and reaps them.
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-    std::perror("conformance: warning: PR_SET_CHILD_SUBREAPER");
+    const std::string what = std::string("no subreaper (prctl PR_SET_CHILD_SUBREAPER: ") +
+                             std::strerror(errno) +
+                             "): an orphan a broken test leaves goes elsewhere, unchecked";
+    (void)std::fprintf(stderr, "conformance: warning: %s\n", what.c_str());
+    procsig::test::NoteSafetyNetMissing(what);
   }
+  RecordPlatform();
   // Every assertion's body runs under a deadline (test_deadline.h).
   procsig::test::StartWatchdog();
   return RUN_ALL_TESTS();
