@@ -178,8 +178,9 @@ def validate(entries):
                           % (entry["where"], ident, seen[ident]))
         else:
             seen[ident] = entry["where"]
-        if not entry["clause"].startswith("XSH "):
-            errors.append("%s: clause '%s' does not name an XSH page"
+        # A Linux extension (no POSIX page) cites its Linux man page instead.
+        if not entry["clause"].startswith(("XSH ", "Linux ")):
+            errors.append("%s: clause '%s' names neither an XSH page nor a Linux man page"
                           % (entry["where"], entry["clause"]))
     return errors
 
@@ -203,7 +204,8 @@ def markdown(entries):
         "",
         "%d assertions, %d of them characterisations (behaviour POSIX leaves open: the"
         % (len(entries), characterisations),
-        "test records what it saw). Clauses name pages of POSIX.1-2024, XSH volume.",
+        "test records what it saw). Clauses name pages of POSIX.1-2024, XSH volume, or for a Linux extension "
+        "the Linux man page (\"Linux prctl(2) ...\").",
         "",
         "| area | assertions |",
         "|---|---|",
