@@ -38,11 +38,31 @@ def _libc():
     return f"{name} {version}".strip()
 
 
+def _tested_platform():
+    """The kernel and layer the conformance binary saw, from the file it wrote
+    at PROCSIG_PLATFORM_FILE (ci/validate sets it): under user-mode Linux the
+    tests ran on UML's kernel, not this machine's. {} when there is none."""
+    path = os.environ.get("PROCSIG_PLATFORM_FILE", "")
+    seen = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.rstrip("\n").partition(" ")
+                seen[key] = value
+    except OSError:
+        return {}
+    return seen
+
+
 def describe():
     """The run fields that describe this machine."""
+    tested = _tested_platform()
+    kernel = tested.get("kernel", "").split(" ", 1)[0] or platform.release()
     return {
         "machine": {"hostname": socket.gethostname(), "nproc": os.cpu_count() or 0},
-        "kernel": platform.release(),
+        "kernel": kernel,
+        "kernel_host": platform.release(),
+        "layer": tested.get("layer", ""),
         "distro": _distro(),
         "libc": _libc(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -36,6 +36,12 @@ struct AssertionInfo {
   bool characterisation;
 };
 
+// Records that part of the suite's safety net is missing on this platform
+// (for example no subreaper, so an orphan of a broken test is not caught by
+// the leak check). Every test then carries the property safety_net=<what>,
+// so the report, not only the log, says what the suite could not check.
+void NoteSafetyNetMissing(const std::string& what);
+
 class ConformanceTest : public ::testing::Test {
  protected:
   // SetUp records the descriptors, signal state and working directory;

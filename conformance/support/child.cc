@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "proc.h"
 #include "unique_fd.h"
 
 namespace procsig::test {
@@ -57,6 +58,23 @@ void ScopedChild::KillAndReap() {
   while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
   }
   pid_ = -1;
+}
+
+std::optional<siginfo_t> AwaitChild(pid_t pid, int event, Deadline deadline) {
+  for (;;) {
+    siginfo_t info{};
+    const int result = ::waitid(P_PID, static_cast<id_t>(pid), &info, event | WNOWAIT | WNOHANG);
+    if (result == 0 && info.si_pid == pid) {
+      return info;
+    }
+    if (result != 0 && errno != EINTR) {
+      return std::nullopt;
+    }
+    if (Clock::now() >= deadline) {
+      return std::nullopt;
+    }
+    PollPause();  // the deadline, not this pause, bounds the wait
+  }
 }
 
 ScopedChild ReportForkFailure(int saved_errno) {

@@ -8,9 +8,11 @@
 #pragma once
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <optional>
 #include <utility>
 
 #include "deadline.h"
@@ -58,6 +60,16 @@ ScopedChild ForkChild(Fn&& fn);
 // reaped, a gtest failure is recorded and -1 is returned. Stops are not
 // reported (use waitpid with WUNTRACED directly for those).
 int WaitForExit(ScopedChild& child, Deadline deadline = DeadlineIn());
+
+// Waits until the kernel reports `event` (WEXITED, WSTOPPED or WCONTINUED)
+// for the child pid through waitid(P_PID, pid, event | WNOWAIT | WNOHANG),
+// polled until the deadline: the child stays waitable, so the test's own
+// wait call then sees the same report. This, not /proc's state letter, is
+// how a test knows a child has ended, stopped or continued: a layer may show
+// 'Z' or 'T' in /proc before the wait family can report it (qemu-user's
+// extra thread), or 't' for a stop (ptrace). Returns the report, or nullopt
+// at the deadline or when waitid fails.
+std::optional<siginfo_t> AwaitChild(pid_t pid, int event, Deadline deadline = DeadlineIn());
 
 // Implementation detail of ForkChild, kept out of the template.
 ScopedChild ReportForkFailure(int saved_errno);

@@ -59,6 +59,18 @@ std::string DescribeFd(int fd) {
 
 }  // namespace
 
+namespace {
+std::string& SafetyNetNote() {
+  static std::string note;
+  return note;
+}
+}  // namespace
+
+void NoteSafetyNetMissing(const std::string& what) {
+  std::string& note = SafetyNetNote();
+  note += (note.empty() ? "" : "; ") + what;
+}
+
 void ConformanceTest::SetUp() {
   fds_at_start_ = OpenDescriptors();
   cwd_at_start_ = CurrentDirectory();
@@ -217,6 +229,9 @@ void ConformanceTest::RunAssertion(const AssertionInfo& info, void (*body)()) {
   RecordProperty("assertion", info.id);
   RecordProperty("clause", info.clause);
   RecordProperty("description", info.description);
+  if (!SafetyNetNote().empty()) {
+    RecordProperty("safety_net", SafetyNetNote());
+  }
   if (info.characterisation) {
     RecordProperty("kind", "characterisation");
   }

@@ -16,7 +16,7 @@ using Deadline = Clock::time_point;
 // Default wait for anything another process must do promptly.
 inline constexpr std::chrono::milliseconds kDefaultTimeout{10000};
 
-// PROCSIG_TIMEOUT_SCALE=<n> (1 to 100; read once by main) multiplies every
+// PROCSIG_TIMEOUT_MULTIPLIER=<n> (1 to 100; read once by main) multiplies every
 // limit: under an emulator (qemu-user, a TCG guest) the same work takes a
 // few times as long, and a limit must still only catch a hang.
 int TimeoutScale();

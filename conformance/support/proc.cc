@@ -118,6 +118,8 @@ bool WaitForProcGone(pid_t pid, Deadline deadline) {
   return true;
 }
 
+bool HasProcStat() { return ReadProcStat(KernelPid()).has_value(); }
+
 bool ProcExists(pid_t pid) {
   struct stat st {};
   return ::stat(("/proc/" + std::to_string(pid)).c_str(), &st) == 0;

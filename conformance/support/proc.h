@@ -51,6 +51,12 @@ bool WaitForProcState(pid_t pid, char state, Deadline deadline = DeadlineIn());
 // Polls until /proc/PID is gone. Returns false at the deadline.
 bool WaitForProcGone(pid_t pid, Deadline deadline = DeadlineIn());
 
+// True when this process can read its own /proc/PID/stat. A test whose
+// assertion is an observation of /proc skips without it (a layer may have
+// no procfs, or a partial one) rather than blame the platform.
+bool HasProcStat();
+inline constexpr const char* kNoProcStat = "no /proc/PID/stat here: nothing to observe";
+
 // True while /proc/PID exists (including as a zombie).
 bool ProcExists(pid_t pid);
 

@@ -1,5 +1,7 @@
 #include "test_deadline.h"
 
+#include "deadline.h"
+
 #include <pthread.h>
 #include <setjmp.h>
 #include <sys/syscall.h>
@@ -73,14 +75,8 @@ Watchdog* g_watchdog = nullptr;
 }  // namespace
 
 std::chrono::milliseconds BodyTimeout() {
-  double factor = 1.0;
-  if (const char* text = std::getenv("PROCSIG_TIMEOUT_MULTIPLIER")) {
-    const double parsed = std::strtod(text, nullptr);
-    if (parsed >= 1.0) {
-      factor = parsed;
-    }
-  }
-  return std::chrono::milliseconds(static_cast<long long>(kBodyTimeout.count() * factor));
+  // PROCSIG_TIMEOUT_MULTIPLIER, read and checked once by main().
+  return kBodyTimeout * TimeoutScale();
 }
 
 void StartWatchdog() {

@@ -51,7 +51,7 @@ REGENERATE = "ninja -C <builddir> assertions-doc"
 # call, its man page ("Linux clone(2)").
 AREAS += ("VFORK", "CLONE", "SPAWN", "PIDFD", "RUSAGE", "PDEATHSIG", "SUBREAPER", "PIDRANGE",
           "TTY")
-CLAUSE_PATTERN = re.compile(r"^(XSH |XBD \d|Linux [a-z_0-9]+\([1-8]\)$)")
+CLAUSE_PATTERN = re.compile(r"^(XSH |XBD \d|Linux [a-z_0-9]+\([1-8]\)( |$))")
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 CONFORMANCE = os.path.dirname(HERE)

@@ -92,49 +92,14 @@ std::string ReadUntilEof(int fd, bool* complete, Deadline deadline) {
   return text;
 }
 
-ExecArgs::ExecArgs(std::string path, std::vector<std::string> args)
-    : path_(std::move(path)), args_(std::move(args)) {
-  argv_.push_back(path_.data());
-  for (auto& arg : args_) {
-    argv_.push_back(arg.data());
-  }
-  argv_.push_back(nullptr);
-}
-
-void ExecArgs::Exec() const { ::execv(path_.c_str(), argv_.data()); }
-
 ScopedChild ForkHeldChild(Checkpoint& release, int code) {
   return ForkChild([&release, code] { return release.Wait() ? code : 99; });
 }
 
-bool AwaitWaitableZombie(pid_t pid) {
-  if (!WaitForProcState(pid, 'Z')) {
-    return false;
-  }
-  // /proc shows Z as soon as the thread-group leader has exited, before the
-  // other threads have (a child of an emulator such as qemu-user has a
-  // thread of its own), and the process is waitable only after them. The
-  // leader called exit, so the rest cannot block this wait for long.
-  siginfo_t info{};
-  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) == 0;
-}
-
-bool AwaitWaitableStop(pid_t pid) {
-  if (!WaitForProcState(pid, 'T')) {
-    return false;
-  }
-  // As for a zombie: /proc shows T when one thread has stopped; the group
-  // stop, which wait reports, completes when every thread has. WNOWAIT
-  // leaves it to be reported again.
-  siginfo_t info{};
-  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOWAIT) == 0;
-}
-
 ScopedChild ForkZombie(int code) {
   auto child = ForkChild([code] { return code; });
-  if (child && !AwaitWaitableZombie(child.pid())) {
-    ADD_FAILURE() << "child " << child.pid() << " did not become a waitable zombie before the "
-                  << "deadline";
+  if (child && !AwaitChild(child.pid(), WEXITED)) {
+    ADD_FAILURE() << "child " << child.pid() << " did not become a zombie before the deadline";
     child.KillAndReap();
   }
   return child;

@@ -10,6 +10,7 @@
 #include "checkpoint.h"
 #include "child.h"
 #include "deadline.h"
+#include "helper_path.h"
 
 namespace procsig::test {
 
@@ -35,36 +36,16 @@ std::string ReadUntilEof(int fd, bool* complete, Deadline deadline = DeadlineIn(
 // the release never comes).
 ScopedChild ForkHeldChild(Checkpoint& release, int code);
 
-// Whether `pid` (a child) became a zombie that wait can report, within the
-// default deadline: /proc shows Z, and waitid(WEXITED | WNOWAIT) sees it.
-bool AwaitWaitableZombie(pid_t pid);
-
-// Whether `pid` (a child) stopped in a way wait can report, within the
-// default deadline: /proc shows T, and waitid(WSTOPPED | WNOWAIT) sees it.
-bool AwaitWaitableStop(pid_t pid);
-
-// A child that exits with `code` at once; returns once it is a zombie, or
+// A child that exits with `code` at once; returns once waitid (WNOWAIT)
+// reports it ended, so it is a zombie that is still waitable; or
 // an invalid ScopedChild after recording a failure.
 ScopedChild ForkZombie(int code);
 
 // A child that stops itself with SIGSTOP, then exits 0 once released.
 ScopedChild ForkStoppingChild(Checkpoint& release);
 
-// argv for execv built before fork(): the child only calls Exec().
-class ExecArgs {
- public:
-  ExecArgs(std::string path, std::vector<std::string> args);
-  // argv_ points into the strings: no copies or moves.
-  ExecArgs(const ExecArgs&) = delete;
-  ExecArgs& operator=(const ExecArgs&) = delete;
-  // Child-safe. execv()s; returns only on failure.
-  void Exec() const;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  std::vector<std::string> args_;
-  std::vector<char*> argv_;
-};
+// argv for execv built before fork(): the child only calls Exec(). Runs
+// the helper under PROCSIG_EXEC_WRAPPER when set (helper_path.h).
+using ExecArgs = HelperExec;
 
 }  // namespace procsig::test

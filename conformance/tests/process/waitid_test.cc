@@ -125,9 +125,8 @@ PROCSIG_TEST(Waitid, WnowaitLeavesChildWaitable, "WAITID.WNOWAIT", "XSH waitid",
               SyscallSucceedsWithValue(0));
   EXPECT_EQ(info.si_pid, child.pid());
   EXPECT_EQ(info.si_status, 9);
-  const auto stat = ReadProcStat(child.pid());
-  ASSERT_TRUE(stat) << "the child was reaped despite WNOWAIT";
-  EXPECT_EQ(stat->state, 'Z');
+  EXPECT_TRUE(AwaitChild(child.pid(), WEXITED, DeadlineIn(std::chrono::milliseconds(0))))
+      << "the child was reaped despite WNOWAIT";
   info = Scribbled();
   ASSERT_THAT(::waitid(P_PID, Id(child.pid()), &info, WEXITED), SyscallSucceedsWithValue(0));
   child.MarkReaped();
@@ -189,7 +188,7 @@ PROCSIG_TEST(Waitid, PgidSelectsGroup, "WAITID.P_PGID", "XSH waitid",
   ASSERT_TRUE(in_group);
   auto elsewhere = ForkChild([] { return ::setpgid(0, 0) == 0 ? 2 : 98; });
   ASSERT_TRUE(elsewhere);
-  ASSERT_TRUE(AwaitWaitableZombie(elsewhere.pid()));
+  ASSERT_TRUE(AwaitChild(elsewhere.pid(), WEXITED));
   const pid_t pgid = elsewhere.pid();
   siginfo_t info = Scribbled();
   ASSERT_THAT(::waitid(P_PGID, Id(pgid), &info, WEXITED), SyscallSucceedsWithValue(0));
@@ -219,9 +218,8 @@ PROCSIG_CHARACTERISE(Waitid, StoppedOnlyIgnoresExited, "WAITID.WSTOPPED_NOT_EXIT
     RecordObserved("fails with " + DescribeErrno(error));
     EXPECT_EQ(error, ECHILD);
   }
-  const auto stat = ReadProcStat(child.pid());
-  ASSERT_TRUE(stat) << "the exited child was reaped";
-  EXPECT_EQ(stat->state, 'Z');
+  EXPECT_TRUE(AwaitChild(child.pid(), WEXITED, DeadlineIn(std::chrono::milliseconds(0))))
+      << "the exited child was reaped";
   EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
 }
 
@@ -230,7 +228,7 @@ PROCSIG_TEST(Waitid, ExitedOnlyIgnoresStopped, "WAITID.WEXITED_NOT_STOPPED", "XS
   Checkpoint release;
   auto child = ForkStoppingChild(release);
   ASSERT_TRUE(child);
-  ASSERT_TRUE(AwaitWaitableStop(child.pid()));
+  ASSERT_TRUE(AwaitChild(child.pid(), WSTOPPED)) << "no stop reported";
   siginfo_t info = Scribbled();
   EXPECT_THAT(::waitid(P_PID, Id(child.pid()), &info, WEXITED | WNOHANG),
               SyscallSucceedsWithValue(0));

@@ -21,6 +21,9 @@ namespace {
 PROCSIG_TEST(Zombie, EndedChildIsZombie, "ZOMBIE.STATE_Z", "XSH _Exit",
              "a child that has terminated but has not been waited for remains as a zombie "
              "process (state Z)") {
+  if (!HasProcStat()) {
+    GTEST_SKIP() << kNoProcStat;
+  }
   auto child = ForkZombie(0);
   ASSERT_TRUE(child);
   const auto stat = ReadProcStat(child.pid());
@@ -31,6 +34,9 @@ PROCSIG_TEST(Zombie, EndedChildIsZombie, "ZOMBIE.STATE_Z", "XSH _Exit",
 
 PROCSIG_TEST(Zombie, ZombieKeepsParent, "ZOMBIE.PPID_IS_PARENT", "XSH _Exit",
              "the zombie's parent is still the process that forked it") {
+  if (!HasProcStat()) {
+    GTEST_SKIP() << kNoProcStat;
+  }
   auto child = ForkZombie(0);
   ASSERT_TRUE(child);
   const auto stat = ReadProcStat(child.pid());
@@ -95,7 +101,52 @@ constexpr int kWrongParent = 13;
 constexpr int kGrandchildNotReaped = 14;
 constexpr int kWrongStatus = 15;
 
-PROCSIG_TEST(Zombie, OrphanGoesToSubreaper, "ZOMBIE.ORPHAN_TO_SUBREAPER", "XSH _Exit",
+PROCSIG_TEST(Zombie, OrphanReparented, "ZOMBIE.ORPHAN_REPARENTED", "XSH _Exit",
+             "when a parent terminates, its running child is given another parent: its getppid() "
+             "no longer names the ended parent") {
+  // POSIX's own property, without the Linux subreaper: the new parent is
+  // "an implementation-defined system process" (here the conformance
+  // binary, a subreaper where prctl works, else PID 1 or a layer's).
+  Pipe to_grandchild;
+  Pipe from_grandchild;
+  ASSERT_TRUE(to_grandchild.ok() && from_grandchild.ok());
+  auto middle = ForkChild([&] {
+    const pid_t grandchild = ::fork();
+    if (grandchild == 0) {
+      char go;
+      if (!ReadExact(to_grandchild.read_end.get(), &go, 1)) {
+        _exit(1);
+      }
+      const pid_t parent = ::getppid();
+      _exit(WriteAll(from_grandchild.write_end.get(), &parent, sizeof parent) ? 0 : 1);
+    }
+    return grandchild > 0 &&
+                   WriteAll(from_grandchild.write_end.get(), &grandchild, sizeof grandchild)
+               ? 0
+               : 1;
+  });
+  ASSERT_TRUE(middle);
+  const pid_t middle_pid = middle.pid();
+  pid_t grandchild = 0;
+  ASSERT_TRUE(ReadExact(from_grandchild.read_end.get(), &grandchild, sizeof grandchild));
+  ASSERT_THAT(WaitForExit(middle), ExitedWithStatus(0));
+  // The middle process is gone: only now may the grandchild look.
+  ASSERT_TRUE(WriteAll(to_grandchild.write_end.get(), "g", 1));
+  pid_t seen = 0;
+  ASSERT_TRUE(ReadExact(from_grandchild.read_end.get(), &seen, sizeof seen));
+  EXPECT_NE(seen, middle_pid) << "the orphan still names its ended parent";
+  EXPECT_GT(seen, 0);
+  // Reparented to us (we are a subreaper), we reap it; else its new parent does.
+  ScopedChild adopted(grandchild);
+  if (seen == KernelPid()) {
+    EXPECT_THAT(WaitForExit(adopted), ExitedWithStatus(0));
+  } else {
+    adopted.MarkReaped();
+  }
+}
+
+PROCSIG_TEST(Zombie, OrphanGoesToSubreaper, "ZOMBIE.ORPHAN_TO_SUBREAPER",
+             "Linux prctl(2) PR_SET_CHILD_SUBREAPER",
              "when a parent terminates, its running child gets a new parent (here the nearest "
              "subreaper), which can then reap it") {
   // subreaper S (forked child) -> middle M -> grandchild G. M exits; G asks
@@ -147,7 +198,8 @@ PROCSIG_TEST(Zombie, OrphanGoesToSubreaper, "ZOMBIE.ORPHAN_TO_SUBREAPER", "XSH _
          "getppid() is not the subreaper, 14 subreaper could not reap it, 15 wrong status";
 }
 
-PROCSIG_TEST(Zombie, OrphanedZombieGoesToSubreaper, "ZOMBIE.ORPHANED_ZOMBIE_REAPED", "XSH _Exit",
+PROCSIG_TEST(Zombie, OrphanedZombieGoesToSubreaper, "ZOMBIE.ORPHANED_ZOMBIE_REAPED",
+             "Linux prctl(2) PR_SET_CHILD_SUBREAPER",
              "a zombie whose parent terminates without reaping it passes to the new parent "
              "(the subreaper), which reaps it with its status") {
   Pipe grandchild_pid;

@@ -36,14 +36,13 @@ ProbeReport RunExecProbe(Setup setup) {
     ADD_FAILURE() << "pipe2 failed";
     return {};
   }
-  const std::string path_string = signals::ExecProbePath();
-  const char* path = path_string.c_str();
+  const HelperExec probe(signals::ExecProbePath(), {}, "exec_probe");
+  const char* path = probe.path().c_str();
   ScopedChild child = ForkChild([&] {
     if (!setup() || ::dup2(out.write_end.get(), STDOUT_FILENO) < 0) {
       return 126;
     }
-    char* const argv[] = {const_cast<char*>("exec_probe"), nullptr};
-    ::execv(path, argv);
+    probe.Exec();
     return 127;
   });
   if (!child) {

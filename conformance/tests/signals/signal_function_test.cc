@@ -136,14 +136,13 @@ std::string RunIsoProbe() {
     ADD_FAILURE() << "pipe2 failed";
     return "";
   }
-  const std::string path_string = signals::IsoSignalProbePath();
-  const char* path = path_string.c_str();
+  const HelperExec probe(signals::IsoSignalProbePath(), {}, "iso_signal_probe");
+  const char* path = probe.path().c_str();
   ScopedChild child = ForkChild([&] {
     if (::dup2(out.write_end.get(), STDOUT_FILENO) < 0) {
       return 126;
     }
-    char* const argv[] = {const_cast<char*>("iso_signal_probe"), nullptr};
-    ::execv(path, argv);
+    probe.Exec();
     return 127;
   });
   if (!child) {
