@@ -73,6 +73,9 @@ class ConformanceTest : public ::testing::Test {
   std::set<int> fds_at_start_;
   std::string cwd_at_start_;
   pid_t pgrp_at_start_ = 0;
+  uid_t euid_at_start_ = 0;
+  gid_t egid_at_start_ = 0;
+  int dumpable_at_start_ = 1;
   std::shared_ptr<SignalState> signals_at_start_;
 };
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,9 @@ void ConformanceTest::SetUp() {
   fds_at_start_ = OpenDescriptors();
   cwd_at_start_ = CurrentDirectory();
   pgrp_at_start_ = ::getpgrp();
+  euid_at_start_ = ::geteuid();
+  egid_at_start_ = ::getegid();
+  dumpable_at_start_ = ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
   signals_at_start_ = SignalState::Capture();
 }
 
@@ -207,6 +211,19 @@ void ConformanceTest::CheckProcessState() {
   }
   if (::getpgrp() != pgrp_at_start_) {
     ADD_FAILURE() << "the test moved the process to another process group";
+  }
+  if (::geteuid() != euid_at_start_ || ::getegid() != egid_at_start_) {
+    const bool restored = ::setegid(egid_at_start_) == 0 && ::seteuid(euid_at_start_) == 0;
+    ADD_FAILURE() << "the test left the process with other effective IDs"
+                  << (restored ? " (restored now)" : "");
+  }
+  // A change of credentials, even one undone, clears the dumpable flag
+  // (Linux prctl(2)), and with it every later child's core dump: a test
+  // that changes IDs must restore the flag as well.
+  if (dumpable_at_start_ >= 0 && ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable_at_start_) {
+    const bool restored = ::prctl(PR_SET_DUMPABLE, dumpable_at_start_, 0, 0, 0) == 0;
+    ADD_FAILURE() << "the test changed the process's dumpable flag (PR_SET_DUMPABLE)"
+                  << (restored ? " (restored now)" : "");
   }
 }
 

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   char* end = nullptr;
   const long n = std::strtol(scale.c_str(), &end, 10);
   if (end == scale.c_str() || *end != '\0' || n < 1 || n > 100) {
-    (void)std::fprintf(stderr, "conformance: PROCSIG_TIMEOUT_MULTIPLIER must be 1 to 100, not '%s'\n",
+    (void)std::fprintf(stderr,
+                       "conformance: PROCSIG_TIMEOUT_MULTIPLIER must be 1 to 100, not '%s'\n",
                        scale.c_str());
     return 2;
   }

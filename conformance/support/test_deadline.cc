@@ -1,7 +1,5 @@
 #include "test_deadline.h"
 
-#include "deadline.h"
-
 #include <pthread.h>
 #include <setjmp.h>
 #include <sys/syscall.h>

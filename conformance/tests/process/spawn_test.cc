@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -245,12 +246,16 @@ PROCSIG_TEST(Spawn, SetSid, "SPAWN.SETSID", "XSH posix_spawn",
 }
 
 // The caller's effective group is 65534 while this lives (root only).
+// Changing credentials clears the dumpable flag, which later tests' core
+// dumps need, so it is restored with the group.
 class ScopedEffectiveGroup {
  public:
-  ScopedEffectiveGroup() : ok_(::setegid(kUnprivilegedId) == 0) {}
+  ScopedEffectiveGroup()
+      : dumpable_(::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0)), ok_(::setegid(kUnprivilegedId) == 0) {}
   ~ScopedEffectiveGroup() {
     if (ok_) {
       (void)::setegid(::getgid());
+      (void)::prctl(PR_SET_DUMPABLE, dumpable_, 0, 0, 0);
     }
   }
   ScopedEffectiveGroup(const ScopedEffectiveGroup&) = delete;
@@ -258,6 +263,7 @@ class ScopedEffectiveGroup {
   bool ok() const { return ok_; }
 
  private:
+  int dumpable_;
   bool ok_;
 };
 
