@@ -92,7 +92,8 @@ def table(results):
         fork = _cell(row["figures"].get("fork limit"))
         ratios = "; ".join(f"{ratio_text(v)} {k}" for k, v in row["ratios"].items())
         lines.append(f"| {row['label']} | " + " | ".join(cells) + f" | {fork} | {ratios} |")
-    lines += ["", "| target (issue 7) | wanted | measured | verdict |", "|---|---|---|---|"]
+    lines += curve_tables(results.get("curves", {}))
+    lines += ["", "| target (issue 17) | wanted | measured | verdict |", "|---|---|---|---|"]
     for target in results["targets"]:
         lines.append(f"| {target['name']} | {target['wanted']} | {target['measured']} "
                      f"| {target['verdict']} |")
@@ -100,6 +101,29 @@ def table(results):
         if results[key]:
             lines += ["", f"{title}:", ""] + [f"- {item}" for item in results[key]]
     return "\n".join(lines) + "\n"
+
+
+def _curve_value(value, unit):
+    if value is None:
+        return "failed"
+    if unit == "s":
+        return f"{value:.3f}"
+    return f"{value:,.0f}"
+
+
+def curve_tables(curves):
+    """Each curve as a small table: one column per point, one row per server."""
+    lines = []
+    for curve in curves.values():
+        if not curve["x"]:
+            continue
+        lines += ["", f"{curve['label']} ({curve['unit']}):", "",
+                  f"| {curve['x_unit']} | " + " | ".join(f"{x:,}" for x in curve["x"]) + " |",
+                  "|---|" + "--:|" * len(curve["x"])]
+        for server, values in curve["servers"].items():
+            lines.append(f"| {server} | " + " | ".join(_curve_value(v, curve["unit"])
+                                                      for v in values) + " |")
+    return lines
 
 
 def rewrite_doc(path, section):

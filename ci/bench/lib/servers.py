@@ -146,6 +146,10 @@ def _socket_inodes(pid):
     return inodes
 
 
+listening_inodes = _listening_inodes
+socket_inodes = _socket_inodes
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
