@@ -144,6 +144,11 @@ def check_page(browser, work, out, blank_seen, failing):
 
 def main(argv):
     keep = None
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
+    if len(argv) == 1 and argv[0].startswith("--keep="):
+        argv = ["--keep", argv[0][len("--keep="):]]
     if argv[:1] == ["--keep"] and len(argv) == 2:
         keep = os.path.abspath(argv[1])
     elif argv:
