@@ -145,7 +145,8 @@ PROCSIG_TEST(Clone, SigchldChildLikeFork, "CLONE.SIGCHLD_LIKE_FORK", "Linux clon
   EXPECT_THAT(WaitForExit(child), ExitedWithStatus(7));
 }
 
-void DiscardSignal(int /*sig*/) {}
+// A handler that does nothing: the signal is caught, not acted on.
+void IgnoreCaught(int /*sig*/) {}
 
 PROCSIG_TEST(Clone, OtherExitSignalSent, "CLONE.EXIT_SIGNAL_SENT", "Linux clone(2)",
              "a child cloned with exit signal SIGUSR1 sends SIGUSR1, not SIGCHLD, to its parent "
@@ -154,7 +155,7 @@ PROCSIG_TEST(Clone, OtherExitSignalSent, "CLONE.EXIT_SIGNAL_SENT", "Linux clone(
   // fails (a platform whose sigtimedwait returns early) is delivered to a
   // handler as the mask is restored, not to SIGUSR1's default action, which
   // would end the whole binary before it reports this test's ID.
-  ScopedSigaction caught(SIGUSR1, DiscardSignal);
+  ScopedSigaction caught(SIGUSR1, IgnoreCaught);
   ASSERT_TRUE(caught.ok());
   ScopedSignalMask mask(SIG_BLOCK, Set(SIGUSR1));
   ASSERT_TRUE(mask.ok());
@@ -371,13 +372,11 @@ PROCSIG_TEST(Clone, Clone3PidfdFlag, "CLONE.CLONE3_PIDFD", "Linux clone(2)",
   EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
 }
 
-void CountSignal(int /*sig*/) {}
-
 PROCSIG_TEST(Clone, ClearSighandKeepsIgnored, "CLONE.CLEAR_SIGHAND", "Linux clone(2)",
              "clone3(CLONE_CLEAR_SIGHAND) resets caught signals to SIG_DFL in the child but "
              "keeps SIG_IGN") {
   SKIP_WITHOUT_CLONE3();
-  ScopedSigaction caught(SIGUSR1, CountSignal);
+  ScopedSigaction caught(SIGUSR1, IgnoreCaught);
   ScopedSigaction ignored(SIGUSR2, SIG_IGN);
   ASSERT_TRUE(caught.ok() && ignored.ok());
   CloneArgs args{};
