@@ -390,15 +390,15 @@ PROCSIG_TEST(Clone, ClearSighandKeepsIgnored, "CLONE.CLEAR_SIGHAND", "Linux clon
     const bool queried =
         ::sigaction(SIGUSR1, nullptr, &usr1) == 0 && ::sigaction(SIGUSR2, nullptr, &usr2) == 0;
     if (!queried) {
-      report.Fail(__LINE__, "sigaction queries");
+      report.Fail(__FILE__, __LINE__, "sigaction queries");
       ::_exit(1);
     }
     if (usr1.sa_handler != SIG_DFL) {
-      report.Fail(__LINE__, "SIGUSR1 (caught in the parent) is SIG_DFL");
+      report.Fail(__FILE__, __LINE__, "SIGUSR1 (caught in the parent) is SIG_DFL");
       ::_exit(1);
     }
     if (usr2.sa_handler != SIG_IGN) {
-      report.Fail(__LINE__, "SIGUSR2 (ignored in the parent) is SIG_IGN");
+      report.Fail(__FILE__, __LINE__, "SIGUSR2 (ignored in the parent) is SIG_IGN");
       ::_exit(1);
     }
     ::_exit(0);

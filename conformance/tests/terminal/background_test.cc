@@ -8,7 +8,7 @@
 
 #include <cerrno>
 
-#include "../process/child_check.h"
+#include "child_check.h"
 #include "assertion.h"
 #include "child.h"
 #include "pty.h"

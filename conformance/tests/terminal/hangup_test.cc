@@ -8,7 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../process/child_check.h"
+#include "child_check.h"
 #include "../process/process_helpers.h"
 #include "assertion.h"
 #include "checkpoint.h"

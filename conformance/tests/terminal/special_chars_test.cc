@@ -7,7 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../process/child_check.h"
+#include "child_check.h"
 #include "assertion.h"
 #include "checkpoint.h"
 #include "child.h"
