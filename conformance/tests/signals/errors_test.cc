@@ -182,17 +182,18 @@ PROCSIG_TEST(SignalErrors, SigsuspendErrors, "SIGERR.SIGSUSPEND_EFAULT_EINVAL", 
   BadAddress bad;
   ASSERT_TRUE(bad.ok());
   void* bad_mask = bad.get<void>();
-  auto child = ForkChild([bad_mask] {
-    PROCSIG_CHILD_CHECK(::syscall(SYS_rt_sigsuspend, bad_mask, kKernelSigsetSize) == -1);
-    PROCSIG_CHILD_CHECK(errno == EFAULT);
+  ChildReport report;
+  auto child = ForkChild([bad_mask, &report] {
+    CHILD_CHECK(report, ::syscall(SYS_rt_sigsuspend, bad_mask, kKernelSigsetSize) == -1);
+    CHILD_CHECK(report, errno == EFAULT);
     sigset_t none;
     sigemptyset(&none);
-    PROCSIG_CHILD_CHECK(::syscall(SYS_rt_sigsuspend, &none, size_t{43}) == -1);
-    PROCSIG_CHILD_CHECK(errno == EINVAL);
+    CHILD_CHECK(report, ::syscall(SYS_rt_sigsuspend, &none, size_t{43}) == -1);
+    CHILD_CHECK(report, errno == EINVAL);
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 PROCSIG_TEST(SignalErrors, SigtimedwaitErrors, "SIGERR.SIGTIMEDWAIT_EFAULT_EINVAL",

@@ -130,21 +130,22 @@ PROCSIG_TEST(SignalFd, SigkillStillKills, "SIGNALFD.SIGKILL_STILL_KILLS",
              "(Linux signalfd) SIGKILL in a signalfd's mask is ignored: a process reading it is "
              "still killed by SIGKILL") {
   Checkpoint ready;
-  auto child = ForkChild([&ready] {
+  ChildReport report;
+  auto child = ForkChild([&ready, &report] {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGKILL);
     sigaddset(&set, SIGUSR1);
-    PROCSIG_CHILD_CHECK(::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
+    CHILD_CHECK(report, ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
     const int fd = ::signalfd(-1, &set, 0);
-    PROCSIG_CHILD_CHECK(fd >= 0);
-    PROCSIG_CHILD_CHECK(ready.Wake());
+    CHILD_CHECK(report, fd >= 0);
+    CHILD_CHECK(report, ready.Wake());
     signalfd_siginfo info;
     (void)::read(fd, &info, sizeof info);
     return 0;
   });
   ASSERT_TRUE(child);
-  ASSERT_TRUE(ready.Wait());
+  ASSERT_TRUE(ready.Wait()) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGKILL), SyscallSucceeds());
   EXPECT_THAT(WaitForExit(child), KilledBySignal(SIGKILL));
 }

@@ -141,19 +141,20 @@ PROCSIG_TEST(SignalWait, SigchldFromExit, "SIGWAIT.SIGCHLD_FROM_EXIT", "XSH sigt
 PROCSIG_TEST(SignalWait, SigkillNotDequeued, "SIGWAIT.SIGKILL_NOT_DEQUEUED", "XSH sigtimedwait",
              "a process in sigtimedwait() for a set holding SIGKILL is still killed by SIGKILL") {
   Checkpoint ready;
-  auto child = ForkChild([&ready] {
+  ChildReport report;
+  auto child = ForkChild([&ready, &report] {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGKILL);
     sigaddset(&set, SIGUSR1);
-    PROCSIG_CHILD_CHECK(::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(ready.Wake());
+    CHILD_CHECK(report, ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
+    CHILD_CHECK(report, ready.Wake());
     const struct timespec wait = {30, 0};
     ::sigtimedwait(&set, nullptr, &wait);
     return 0;
   });
   ASSERT_TRUE(child);
-  ASSERT_TRUE(ready.Wait());
+  ASSERT_TRUE(ready.Wait()) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGKILL), SyscallSucceeds());
   EXPECT_THAT(WaitForExit(child), KilledBySignal(SIGKILL));
 }

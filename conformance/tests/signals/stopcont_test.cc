@@ -28,8 +28,9 @@ PROCSIG_TEST(StopContinue, StopContTermDies, "SIGSTOPCONT.STOP_CONT_TERM",
   const Deadline deadline = DeadlineIn();
   for (int round = 0; round < 20; ++round) {
     Checkpoint ready;
-    auto child = ForkChild([&ready] {
-      PROCSIG_CHILD_CHECK(ready.Wake());
+    ChildReport report;
+    auto child = ForkChild([&ready, &report] {
+      CHILD_CHECK(report, ready.Wake());
       for (;;) {
         ::pause();
       }
@@ -40,7 +41,8 @@ PROCSIG_TEST(StopContinue, StopContTermDies, "SIGSTOPCONT.STOP_CONT_TERM",
     ASSERT_THAT(::kill(child.pid(), SIGSTOP), SyscallSucceeds());
     ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
     ASSERT_THAT(::kill(child.pid(), SIGTERM), SyscallSucceeds());
-    ASSERT_THAT(WaitForExit(child, deadline), KilledBySignal(SIGTERM)) << "round " << round;
+    ASSERT_THAT(WaitForExit(child, deadline), KilledBySignal(SIGTERM)) << "round " << round << "\n"
+                                                                       << report.Failures();
   }
 }
 
@@ -49,10 +51,11 @@ PROCSIG_TEST(StopContinue, NanosleepRestarts, "SIGSTOPCONT.NANOSLEEP_RESTARTS", 
              "sleeping and returns 0, not EINTR") {
   signals::ChildEvents events;
   Checkpoint ready;
-  auto child = ForkChild([&ready] {
-    PROCSIG_CHILD_CHECK(ready.Wake());
+  ChildReport report;
+  auto child = ForkChild([&ready, &report] {
+    CHILD_CHECK(report, ready.Wake());
     struct timespec nap = {0, 150000000};
-    PROCSIG_CHILD_CHECK(::nanosleep(&nap, nullptr) == 0);
+    CHILD_CHECK(report, ::nanosleep(&nap, nullptr) == 0);
     return 0;
   });
   ASSERT_TRUE(child);
@@ -63,9 +66,9 @@ PROCSIG_TEST(StopContinue, NanosleepRestarts, "SIGSTOPCONT.NANOSLEEP_RESTARTS", 
   ASSERT_THAT(::kill(child.pid(), SIGSTOP), SyscallSucceeds());
   siginfo_t info;
   ASSERT_TRUE(events.Wait(child, WSTOPPED | WEXITED, &info));
-  ASSERT_EQ(info.si_code, CLD_STOPPED);
+  ASSERT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 void Ignore(int) {}
@@ -82,13 +85,14 @@ PROCSIG_TEST(StopContinue, NocldstopSuppressesContinued, "SIGSTOPCONT.NOCLDSTOP_
   ASSERT_TRUE(running.ok() && finish.ok());
   const int running_fd = running.write_end.get();
   const int finish_fd = finish.read_end.get();
-  auto child = ForkChild([running_fd, finish_fd] {
-    PROCSIG_CHILD_CHECK(::raise(SIGSTOP) == 0);
+  ChildReport report;
+  auto child = ForkChild([running_fd, finish_fd, &report] {
+    CHILD_CHECK(report, ::raise(SIGSTOP) == 0);
     // Running again: the kernel sent any CLD_CONTINUED SIGCHLD before this.
     const char byte = 1;
-    PROCSIG_CHILD_CHECK(::write(running_fd, &byte, 1) == 1);
+    CHILD_CHECK(report, ::write(running_fd, &byte, 1) == 1);
     char got;
-    PROCSIG_CHILD_CHECK(::read(finish_fd, &got, 1) == 1);
+    CHILD_CHECK(report, ::read(finish_fd, &got, 1) == 1);
     return 0;
   });
   ASSERT_TRUE(child);
@@ -98,7 +102,7 @@ PROCSIG_TEST(StopContinue, NocldstopSuppressesContinued, "SIGSTOPCONT.NOCLDSTOP_
   siginfo_t info{};
   ASSERT_THAT(::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WSTOPPED | WNOHANG | WNOWAIT),
               SyscallSucceeds());
-  ASSERT_EQ(info.si_code, CLD_STOPPED);
+  ASSERT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
   char byte;
   ASSERT_THAT(::read(running.read_end.get(), &byte, 1), SyscallSucceedsWithValue(1));
@@ -110,7 +114,7 @@ PROCSIG_TEST(StopContinue, NocldstopSuppressesContinued, "SIGSTOPCONT.NOCLDSTOP_
   const struct timespec wait = {10, 0};
   EXPECT_THAT(::sigtimedwait(&chld, &info, &wait), SyscallSucceedsWithValue(SIGCHLD));
   EXPECT_EQ(info.si_code, CLD_EXITED);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 bool IsPending(int sig) {
@@ -121,36 +125,38 @@ bool IsPending(int sig) {
 PROCSIG_TEST(StopContinue, ContDiscardsPendingStop, "SIGSTOPCONT.CONT_DISCARDS_STOP",
              "XSH 2.4.1 Signal Generation and Delivery",
              "generating SIGCONT discards a pending stop signal (SIGTSTP blocked and pending)") {
-  auto child = ForkChild([] {
+  ChildReport report;
+  auto child = ForkChild([&report] {
     sigset_t set = ScopedSignalMask::Only(SIGTSTP);
-    PROCSIG_CHILD_CHECK(::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(signals::ResetToDefault(SIGCONT));
-    PROCSIG_CHILD_CHECK(::kill(::getpid(), SIGTSTP) == 0);
-    PROCSIG_CHILD_CHECK(IsPending(SIGTSTP));
-    PROCSIG_CHILD_CHECK(::kill(::getpid(), SIGCONT) == 0);
-    PROCSIG_CHILD_CHECK(!IsPending(SIGTSTP));
+    CHILD_CHECK(report, ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
+    CHILD_CHECK(report, signals::ResetToDefault(SIGCONT));
+    CHILD_CHECK(report, ::kill(::getpid(), SIGTSTP) == 0);
+    CHILD_CHECK(report, IsPending(SIGTSTP));
+    CHILD_CHECK(report, ::kill(::getpid(), SIGCONT) == 0);
+    CHILD_CHECK(report, !IsPending(SIGTSTP));
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 PROCSIG_TEST(StopContinue, StopDiscardsPendingCont, "SIGSTOPCONT.STOP_DISCARDS_CONT",
              "XSH 2.4.1 Signal Generation and Delivery",
              "generating a stop signal discards a pending SIGCONT (both blocked)") {
-  auto child = ForkChild([] {
+  ChildReport report;
+  auto child = ForkChild([&report] {
     sigset_t set = ScopedSignalMask::Only(SIGTSTP);
     sigaddset(&set, SIGCONT);
-    PROCSIG_CHILD_CHECK(::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(::kill(::getpid(), SIGCONT) == 0);
-    PROCSIG_CHILD_CHECK(IsPending(SIGCONT));
-    PROCSIG_CHILD_CHECK(::kill(::getpid(), SIGTSTP) == 0);
-    PROCSIG_CHILD_CHECK(!IsPending(SIGCONT));
-    PROCSIG_CHILD_CHECK(IsPending(SIGTSTP));
+    CHILD_CHECK(report, ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0);
+    CHILD_CHECK(report, ::kill(::getpid(), SIGCONT) == 0);
+    CHILD_CHECK(report, IsPending(SIGCONT));
+    CHILD_CHECK(report, ::kill(::getpid(), SIGTSTP) == 0);
+    CHILD_CHECK(report, !IsPending(SIGCONT));
+    CHILD_CHECK(report, IsPending(SIGTSTP));
     return 0;  // _exit with SIGTSTP still blocked: it never acts
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 int g_cont_fd = -1;
@@ -163,28 +169,29 @@ PROCSIG_TEST(StopContinue, ContHandlerRuns, "SIGSTOPCONT.CONT_HANDLER_RUNS",
              "XSH 2.4.3 Signal Actions",
              "a stopped process continued by SIGCONT runs its SIGCONT handler") {
   signals::ChildEvents events;
-  Pipe report;
-  ASSERT_TRUE(report.ok());
-  const int fd = report.write_end.get();
-  auto child = ForkChild([fd] {
+  Pipe handled;
+  ASSERT_TRUE(handled.ok());
+  const int fd = handled.write_end.get();
+  ChildReport report;
+  auto child = ForkChild([fd, &report] {
     g_cont_fd = fd;
     struct sigaction action {};
     action.sa_handler = OnCont;
     sigemptyset(&action.sa_mask);
-    PROCSIG_CHILD_CHECK(::sigaction(SIGCONT, &action, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(::raise(SIGSTOP) == 0);
+    CHILD_CHECK(report, ::sigaction(SIGCONT, &action, nullptr) == 0);
+    CHILD_CHECK(report, ::raise(SIGSTOP) == 0);
     return 0;
   });
   ASSERT_TRUE(child);
-  report.write_end.reset();
+  handled.write_end.reset();
   siginfo_t info;
   ASSERT_TRUE(events.Wait(child, WSTOPPED | WEXITED, &info));
-  ASSERT_EQ(info.si_code, CLD_STOPPED);
+  ASSERT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
   char byte = 0;
-  EXPECT_THAT(::read(report.read_end.get(), &byte, 1), SyscallSucceedsWithValue(1));
+  EXPECT_THAT(::read(handled.read_end.get(), &byte, 1), SyscallSucceedsWithValue(1));
   EXPECT_EQ(byte, 'c');
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 }  // namespace

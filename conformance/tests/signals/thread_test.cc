@@ -223,18 +223,19 @@ PROCSIG_TEST(SignalThread, StopStopsAllThreads, "SIGTHREAD.SIGSTOP_WHOLE_PROCESS
   Pipe done;
   ASSERT_TRUE(done.ok());
   const int done_fd = done.read_end.get();
-  auto child = ForkChild([done_fd] {
-    PROCSIG_CHILD_CHECK(StartThread(BlockForever));
-    PROCSIG_CHILD_CHECK(StartThread(BlockForever));
-    PROCSIG_CHILD_CHECK(::raise(SIGSTOP) == 0);
+  ChildReport report;
+  auto child = ForkChild([done_fd, &report] {
+    CHILD_CHECK(report, StartThread(BlockForever));
+    CHILD_CHECK(report, StartThread(BlockForever));
+    CHILD_CHECK(report, ::raise(SIGSTOP) == 0);
     char byte;
-    PROCSIG_CHILD_CHECK(::read(done_fd, &byte, 1) == 1);
+    CHILD_CHECK(report, ::read(done_fd, &byte, 1) == 1);
     return 0;
   });
   ASSERT_TRUE(child);
   siginfo_t info;
   ASSERT_TRUE(events.Wait(child, WSTOPPED | WEXITED, &info));
-  ASSERT_EQ(info.si_code, CLD_STOPPED);
+  ASSERT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   // The stop is reported only when the whole group has stopped; /proc adds
   // the kernel's view of each thread (an observation, where there is /proc).
   const std::string tasks = "/proc/" + std::to_string(child.pid()) + "/task";
@@ -264,7 +265,7 @@ PROCSIG_TEST(SignalThread, StopStopsAllThreads, "SIGTHREAD.SIGSTOP_WHOLE_PROCESS
   ASSERT_THAT(::write(done.write_end.get(), &byte, 1), SyscallSucceedsWithValue(1));
   ASSERT_TRUE(events.Wait(child, WEXITED, &info));
   EXPECT_EQ(info.si_code, CLD_EXITED);
-  EXPECT_EQ(info.si_status, 0);
+  EXPECT_EQ(info.si_status, 0) << report.Failures();
 }
 
 enum class ThreadExit { kUnderscoreExit, kExitGroup, kExit };
@@ -286,17 +287,18 @@ PROCSIG_PARAM_TEST(SignalThread, ExitFromThread, "XSH _Exit",
                    "_exit(), exit_group or exit() called in a thread other than the main one ends "
                    "the whole process (all threads) with that status",
                    ThreadExit how) {
-  auto child = ForkChild([how] {
-    PROCSIG_CHILD_CHECK(StartThread(BlockForever));
+  ChildReport report;
+  auto child = ForkChild([how, &report] {
+    CHILD_CHECK(report, StartThread(BlockForever));
     ThreadExit kind = how;
-    PROCSIG_CHILD_CHECK(StartThread(EndProcess, &kind));
+    CHILD_CHECK(report, StartThread(EndProcess, &kind));
     for (;;) {
       ::pause();  // the main thread never returns by itself
     }
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(7));
+  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(7)) << report.Failures();
 }
 PROCSIG_INSTANCE(SignalThread, ExitFromThread, UnderscoreExit, "SIGTHREAD.EXIT_FROM_THREAD._EXIT",
                  ThreadExit::kUnderscoreExit)
@@ -330,26 +332,27 @@ PROCSIG_TEST(SignalThread, FaultToFaultingThread, "SIGTHREAD.FAULT_TO_FAULTING_T
              "XSH 2.4.1 Signal Generation and Delivery",
              "the SIGSEGV of a fault in one thread is handled in that thread, though other "
              "threads leave SIGSEGV unblocked") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(signals::NoCoreDumps());
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, signals::NoCoreDumps());
     struct sigaction action {};
     action.sa_sigaction = OnThreadFault;
     action.sa_flags = SA_SIGINFO;
     sigemptyset(&action.sa_mask);
-    PROCSIG_CHILD_CHECK(::sigaction(SIGSEGV, &action, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(StartThread(BlockForever));
+    CHILD_CHECK(report, ::sigaction(SIGSEGV, &action, nullptr) == 0);
+    CHILD_CHECK(report, StartThread(BlockForever));
     Faulter faulter;
     faulter.page = ::mmap(nullptr, static_cast<size_t>(::getpagesize()), PROT_READ,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    PROCSIG_CHILD_CHECK(faulter.page != MAP_FAILED);
+    CHILD_CHECK(report, faulter.page != MAP_FAILED);
     pthread_t thread;
-    PROCSIG_CHILD_CHECK(::pthread_create(&thread, nullptr, Faulter::Run, &faulter) == 0);
-    PROCSIG_CHILD_CHECK(::pthread_join(thread, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(g_fault_tid == faulter.tid);
+    CHILD_CHECK(report, ::pthread_create(&thread, nullptr, Faulter::Run, &faulter) == 0);
+    CHILD_CHECK(report, ::pthread_join(thread, nullptr) == 0);
+    CHILD_CHECK(report, g_fault_tid == faulter.tid);
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 }  // namespace
