@@ -28,9 +28,9 @@ namespace {
 constexpr int kPending = 10;
 constexpr int kNotPending = 11;
 
-int ReportPending(int sig) {
+int ReportPending(const ChildReport& report, int sig) {
   sigset_t pending;
-  PROCSIG_CHILD_CHECK(::sigpending(&pending) == 0);
+  CHILD_CHECK(report, ::sigpending(&pending) == 0);
   return sigismember(&pending, sig) == 1 ? kPending : kNotPending;
 }
 
@@ -54,37 +54,38 @@ PROCSIG_PARAM_TEST(SignalGroup, ReachesMembersOnly, "XSH kill",
   ScopedSignalMask blocked(SIG_BLOCK, ScopedSignalMask::Only(SIGUSR1));
   Checkpoint ready;  // each child: "in place"; the owner: "check now"
   Checkpoint send;   // the owner: "send now" (to the leader); the leader: "sent"
+  ChildReport report;
   std::vector<ScopedChild> members;
   pid_t group = 0;
   for (int i = 0; i < 3; ++i) {
     const bool leader = i == 0;
     const pid_t join = group;
-    members.push_back(ForkChild([&ready, &send, leader, join, sender] {
-      PROCSIG_CHILD_CHECK(::setpgid(0, join) == 0 || errno == EACCES);
-      PROCSIG_CHILD_CHECK(ready.Wake());
+    members.push_back(ForkChild([&ready, &send, leader, join, sender, &report] {
+      CHILD_CHECK(report, ::setpgid(0, join) == 0 || errno == EACCES);
+      CHILD_CHECK(report, ready.Wake());
       if (leader && (sender == Sender::kKillZero || sender == Sender::kKillpgZero)) {
-        PROCSIG_CHILD_CHECK(send.Wait());
-        PROCSIG_CHILD_CHECK(
-            (sender == Sender::kKillZero ? ::kill(0, SIGUSR1) : ::killpg(0, SIGUSR1)) == 0);
-        PROCSIG_CHILD_CHECK(send.Wake());
+        CHILD_CHECK(report, send.Wait());
+        CHILD_CHECK(report,
+                    (sender == Sender::kKillZero ? ::kill(0, SIGUSR1) : ::killpg(0, SIGUSR1)) == 0);
+        CHILD_CHECK(report, send.Wake());
       }
-      PROCSIG_CHILD_CHECK(ready.Wait());
-      return ReportPending(SIGUSR1);
+      CHILD_CHECK(report, ready.Wait());
+      return ReportPending(report, SIGUSR1);
     }));
     ASSERT_TRUE(members.back());
     // The parent sets the group too, so it is in place whichever runs first.
     ASSERT_THAT(::setpgid(members.back().pid(), join), SyscallSucceeds());
     group = leader ? members.back().pid() : group;
   }
-  auto outsider = ForkChild([&ready] {
-    PROCSIG_CHILD_CHECK(::setpgid(0, 0) == 0);
-    PROCSIG_CHILD_CHECK(ready.Wake());
-    PROCSIG_CHILD_CHECK(ready.Wait());
-    return ReportPending(SIGUSR1);
+  auto outsider = ForkChild([&ready, &report] {
+    CHILD_CHECK(report, ::setpgid(0, 0) == 0);
+    CHILD_CHECK(report, ready.Wake());
+    CHILD_CHECK(report, ready.Wait());
+    return ReportPending(report, SIGUSR1);
   });
   ASSERT_TRUE(outsider);
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(ready.Wait());
+    ASSERT_TRUE(ready.Wait()) << report.Failures();
   }
   switch (sender) {
     case Sender::kKillZero:
@@ -103,9 +104,11 @@ PROCSIG_PARAM_TEST(SignalGroup, ReachesMembersOnly, "XSH kill",
     ASSERT_TRUE(ready.Wake());
   }
   for (auto& member : members) {
-    EXPECT_THAT(WaitForExit(member), ExitedWithStatus(kPending)) << "a member of the group";
+    EXPECT_THAT(WaitForExit(member), ExitedWithStatus(kPending)) << "a member of the group\n"
+                                                                 << report.Failures();
   }
-  EXPECT_THAT(WaitForExit(outsider), ExitedWithStatus(kNotPending)) << "a process outside it";
+  EXPECT_THAT(WaitForExit(outsider), ExitedWithStatus(kNotPending)) << "a process outside it\n"
+                                                                    << report.Failures();
   sigset_t pending;
   ASSERT_THAT(::sigpending(&pending), SyscallSucceeds());
   EXPECT_EQ(sigismember(&pending, SIGUSR1), 0) << "the test process, outside the group";
@@ -121,13 +124,14 @@ PROCSIG_TEST(SignalGroup, KillpgKillsGroup, "SIGPGRP.KILLPG_SIGKILL", "XSH killp
              "killpg(pgid, SIGKILL) kills every member of the group, each reported killed by "
              "SIGKILL") {
   Checkpoint ready;
+  ChildReport report;
   std::vector<ScopedChild> members;
   pid_t group = 0;
   for (int i = 0; i < 3; ++i) {
     const pid_t join = group;
-    members.push_back(ForkChild([&ready, join] {
-      PROCSIG_CHILD_CHECK(::setpgid(0, join) == 0 || errno == EACCES);
-      PROCSIG_CHILD_CHECK(ready.Wake());
+    members.push_back(ForkChild([&ready, join, &report] {
+      CHILD_CHECK(report, ::setpgid(0, join) == 0 || errno == EACCES);
+      CHILD_CHECK(report, ready.Wake());
       ::pause();
       return 0;
     }));
@@ -136,7 +140,7 @@ PROCSIG_TEST(SignalGroup, KillpgKillsGroup, "SIGPGRP.KILLPG_SIGKILL", "XSH killp
     group = i == 0 ? members.back().pid() : group;
   }
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(ready.Wait());
+    ASSERT_TRUE(ready.Wait()) << report.Failures();
   }
   ASSERT_THAT(::killpg(group, SIGKILL), SyscallSucceeds());
   const Deadline deadline = DeadlineIn();  // one limit for all three
@@ -147,14 +151,15 @@ PROCSIG_TEST(SignalGroup, KillpgKillsGroup, "SIGPGRP.KILLPG_SIGKILL", "XSH killp
 
 PROCSIG_TEST(SignalGroup, EmptyGroupEsrch, "SIGPGRP.EMPTY_GROUP_ESRCH", "XSH kill",
              "kill(-pgid) and killpg(pgid) fail with ESRCH once the group has no members") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(::setpgid(0, 0) == 0);
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ::setpgid(0, 0) == 0);
     return 0;
   });
   ASSERT_TRUE(child);
   const pid_t group = child.pid();
   ::setpgid(group, group);  // may fail with ESRCH/EACCES if the child was quicker
-  ASSERT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  ASSERT_TRUE(ChildSucceeded(child, report));
   EXPECT_THAT(::kill(-group, SIGUSR1), SyscallFailsWithErrno(ESRCH));
   EXPECT_THAT(::killpg(group, SIGUSR1), SyscallFailsWithErrno(ESRCH));
 }
@@ -180,21 +185,22 @@ PROCSIG_TEST(SignalGroup, KillMinusOne, "SIGPGRP.KILL_MINUS_ONE", "XSH kill",
   ScopedSignalMask blocked(SIG_BLOCK, ScopedSignalMask::Only(SIGUSR1));
   Checkpoint ready;
   Checkpoint send;
+  ChildReport report;
   std::vector<ScopedChild> targets;
   for (int i = 0; i < 2; ++i) {
-    targets.push_back(ForkChild([&ready, uid] {
-      PROCSIG_CHILD_CHECK(::setresuid(uid, uid, uid) == 0);
-      PROCSIG_CHILD_CHECK(ready.Wake());
-      PROCSIG_CHILD_CHECK(ready.Wait());
-      return ReportPending(SIGUSR1);
+    targets.push_back(ForkChild([&ready, uid, &report] {
+      CHILD_CHECK(report, ::setresuid(uid, uid, uid) == 0);
+      CHILD_CHECK(report, ready.Wake());
+      CHILD_CHECK(report, ready.Wait());
+      return ReportPending(report, SIGUSR1);
     }));
     ASSERT_TRUE(targets.back());
   }
-  auto sender = ForkChild([&send, uid] {
-    PROCSIG_CHILD_CHECK(::setresuid(uid, uid, uid) == 0);
-    PROCSIG_CHILD_CHECK(send.Wait());
-    PROCSIG_CHILD_CHECK(::kill(-1, SIGUSR1) == 0);
-    PROCSIG_CHILD_CHECK(send.Wake());
+  auto sender = ForkChild([&send, uid, &report] {
+    CHILD_CHECK(report, ::setresuid(uid, uid, uid) == 0);
+    CHILD_CHECK(report, send.Wait());
+    CHILD_CHECK(report, ::kill(-1, SIGUSR1) == 0);
+    CHILD_CHECK(report, send.Wake());
     return 0;
   });
   ASSERT_TRUE(sender);
@@ -207,9 +213,9 @@ PROCSIG_TEST(SignalGroup, KillMinusOne, "SIGPGRP.KILL_MINUS_ONE", "XSH kill",
   ASSERT_TRUE(send.Wait());
   ASSERT_TRUE(ready.Wake());
   ASSERT_TRUE(ready.Wake());
-  EXPECT_THAT(WaitForExit(sender), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(sender, report));
   for (auto& target : targets) {
-    EXPECT_THAT(WaitForExit(target), ExitedWithStatus(kPending));
+    EXPECT_THAT(WaitForExit(target), ExitedWithStatus(kPending)) << report.Failures();
   }
   sigset_t pending;
   ASSERT_THAT(::sigpending(&pending), SyscallSucceeds());
@@ -225,27 +231,28 @@ PROCSIG_TEST(SignalGroup, SigcontSameSession, "SIGPGRP.SIGCONT_SAME_SESSION", "X
   const uid_t uid = UnusedUid(0);
   const uid_t other = UnusedUid(1);
   Checkpoint ready;
-  auto target = ForkChild([&ready, other] {
+  ChildReport report;
+  auto target = ForkChild([&ready, other, &report] {
     const sigset_t cont = ScopedSignalMask::Only(SIGCONT);
-    PROCSIG_CHILD_CHECK(::sigprocmask(SIG_BLOCK, &cont, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(::setresuid(other, other, other) == 0);
-    PROCSIG_CHILD_CHECK(ready.Wake());
-    PROCSIG_CHILD_CHECK(ready.Wait());
-    return ReportPending(SIGCONT);
+    CHILD_CHECK(report, ::sigprocmask(SIG_BLOCK, &cont, nullptr) == 0);
+    CHILD_CHECK(report, ::setresuid(other, other, other) == 0);
+    CHILD_CHECK(report, ready.Wake());
+    CHILD_CHECK(report, ready.Wait());
+    return ReportPending(report, SIGCONT);
   });
   ASSERT_TRUE(target);
-  ASSERT_TRUE(ready.Wait());
+  ASSERT_TRUE(ready.Wait()) << report.Failures();
   const pid_t target_pid = target.pid();
-  auto sender = ForkChild([uid, target_pid] {
-    PROCSIG_CHILD_CHECK(::setresuid(uid, uid, uid) == 0);
-    PROCSIG_CHILD_CHECK(::kill(target_pid, SIGKILL) == -1 && errno == EPERM);
-    PROCSIG_CHILD_CHECK(::kill(target_pid, SIGCONT) == 0);
+  auto sender = ForkChild([uid, target_pid, &report] {
+    CHILD_CHECK(report, ::setresuid(uid, uid, uid) == 0);
+    CHILD_CHECK(report, ::kill(target_pid, SIGKILL) == -1 && errno == EPERM);
+    CHILD_CHECK(report, ::kill(target_pid, SIGCONT) == 0);
     return 0;
   });
   ASSERT_TRUE(sender);
-  EXPECT_THAT(WaitForExit(sender), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(sender, report));
   ASSERT_TRUE(ready.Wake());
-  EXPECT_THAT(WaitForExit(target), ExitedWithStatus(kPending));
+  EXPECT_THAT(WaitForExit(target), ExitedWithStatus(kPending)) << report.Failures();
 }
 
 }  // namespace

@@ -34,15 +34,16 @@ PROCSIG_PARAM_TEST(SignalDefault, Terminates, "XSH 2.4.3 Signal Actions",
                    "with SIG_DFL the signal terminates the process without a core dump; the wait "
                    "status has WIFSIGNALED and WTERMSIG equal to the signal",
                    int sig) {
-  auto child = ForkChild([sig] {
-    PROCSIG_CHILD_CHECK(sig == SIGKILL || ResetToDefault(sig));
-    PROCSIG_CHILD_CHECK(NoCoreDumps());
+  ChildReport report;
+  auto child = ForkChild([sig, &report] {
+    CHILD_CHECK(report, sig == SIGKILL || ResetToDefault(sig));
+    CHILD_CHECK(report, NoCoreDumps());
     ::raise(sig);
     return kSurvived;
   });
   ASSERT_TRUE(child);
   const int status = WaitForExit(child);
-  EXPECT_THAT(status, KilledBySignal(sig));
+  EXPECT_THAT(status, KilledBySignal(sig)) << report.Failures();
   EXPECT_FALSE(status != -1 && WCOREDUMP(status)) << DescribeWaitStatus(status);
 }
 PROCSIG_INSTANCE(SignalDefault, Terminates, SIGHUP, "SIGDEFAULT.TERMINATES.SIGHUP", SIGHUP)
@@ -75,15 +76,16 @@ PROCSIG_PARAM_TEST(SignalDefault, Core, "XSH 2.4.3 Signal Actions",
   signals::ScopedTempDir dir;
   ASSERT_TRUE(dir.ok());
   const char* where = dir.path().c_str();
-  auto child = ForkChild([sig, where, dump] {
-    PROCSIG_CHILD_CHECK(signals::PrepareCoreDump(where, dump));
-    PROCSIG_CHILD_CHECK(ResetToDefault(sig));
+  ChildReport report;
+  auto child = ForkChild([sig, where, dump, &report] {
+    CHILD_CHECK(report, signals::PrepareCoreDump(where, dump));
+    CHILD_CHECK(report, ResetToDefault(sig));
     ::raise(sig);
     return kSurvived;
   });
   ASSERT_TRUE(child);
   const int status = WaitForExit(child);
-  EXPECT_THAT(status, KilledBySignal(sig));
+  EXPECT_THAT(status, KilledBySignal(sig)) << report.Failures();
   if (dump) {
     EXPECT_TRUE(status != -1 && WCOREDUMP(status)) << DescribeWaitStatus(status);
     EXPECT_GE(dir.CountEntries(), 1) << "no core file in " << dir.path();
@@ -111,21 +113,22 @@ PROCSIG_PARAM_TEST(SignalDefault, Stops, "XSH 2.4.3 Signal Actions",
                    "si_status) and SIGCONT lets it run on",
                    int sig) {
   ChildEvents events;
-  auto child = ForkChild([sig] {
-    PROCSIG_CHILD_CHECK(::setpgid(0, 0) == 0);
-    PROCSIG_CHILD_CHECK(sig == SIGSTOP || ResetToDefault(sig));
-    PROCSIG_CHILD_CHECK(::raise(sig) == 0);
+  ChildReport report;
+  auto child = ForkChild([sig, &report] {
+    CHILD_CHECK(report, ::setpgid(0, 0) == 0);
+    CHILD_CHECK(report, sig == SIGSTOP || ResetToDefault(sig));
+    CHILD_CHECK(report, ::raise(sig) == 0);
     return 0;
   });
   ASSERT_TRUE(child);
   siginfo_t info;
   ASSERT_TRUE(events.Wait(child, WSTOPPED | WEXITED, &info));
-  EXPECT_EQ(info.si_code, CLD_STOPPED);
+  EXPECT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   EXPECT_EQ(info.si_status, sig);
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
   ASSERT_TRUE(events.Wait(child, WEXITED, &info));
   EXPECT_EQ(info.si_code, CLD_EXITED);
-  EXPECT_EQ(info.si_status, 0);
+  EXPECT_EQ(info.si_status, 0) << report.Failures();
 }
 PROCSIG_INSTANCE(SignalDefault, Stops, SIGSTOP, "SIGDEFAULT.STOPS.SIGSTOP", SIGSTOP)
 PROCSIG_INSTANCE(SignalDefault, Stops, SIGTSTP, "SIGDEFAULT.STOPS.SIGTSTP", SIGTSTP)
@@ -136,16 +139,17 @@ PROCSIG_PARAM_TEST(SignalDefault, Ignored, "XSH 2.4.3 Signal Actions",
                    "with SIG_DFL the signal is ignored: the process runs on and nothing is left "
                    "pending",
                    int sig) {
-  auto child = ForkChild([sig] {
-    PROCSIG_CHILD_CHECK(ResetToDefault(sig));
-    PROCSIG_CHILD_CHECK(::raise(sig) == 0);
+  ChildReport report;
+  auto child = ForkChild([sig, &report] {
+    CHILD_CHECK(report, ResetToDefault(sig));
+    CHILD_CHECK(report, ::raise(sig) == 0);
     sigset_t pending;
-    PROCSIG_CHILD_CHECK(::sigpending(&pending) == 0);
-    PROCSIG_CHILD_CHECK(sigismember(&pending, sig) == 0);
+    CHILD_CHECK(report, ::sigpending(&pending) == 0);
+    CHILD_CHECK(report, sigismember(&pending, sig) == 0);
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 PROCSIG_INSTANCE(SignalDefault, Ignored, SIGCHLD, "SIGDEFAULT.IGNORED.SIGCHLD", SIGCHLD)
 PROCSIG_INSTANCE(SignalDefault, Ignored, SIGURG, "SIGDEFAULT.IGNORED.SIGURG", SIGURG)
@@ -155,45 +159,47 @@ PROCSIG_TEST(SignalDefault, Continues, "SIGDEFAULT.CONTINUES.SIGCONT", "XSH 2.4.
              "with SIG_DFL SIGCONT continues a stopped process (CLD_CONTINUED) and is otherwise "
              "ignored") {
   ChildEvents events;
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(ResetToDefault(SIGCONT));
-    PROCSIG_CHILD_CHECK(::raise(SIGCONT) == 0);  // not stopped: no effect
-    PROCSIG_CHILD_CHECK(::setpgid(0, 0) == 0);
-    PROCSIG_CHILD_CHECK(::raise(SIGSTOP) == 0);
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ResetToDefault(SIGCONT));
+    CHILD_CHECK(report, ::raise(SIGCONT) == 0);  // not stopped: no effect
+    CHILD_CHECK(report, ::setpgid(0, 0) == 0);
+    CHILD_CHECK(report, ::raise(SIGSTOP) == 0);
     return 0;
   });
   ASSERT_TRUE(child);
   siginfo_t info;
   ASSERT_TRUE(events.Wait(child, WSTOPPED | WEXITED, &info));
-  ASSERT_EQ(info.si_code, CLD_STOPPED);
+  ASSERT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
   ASSERT_TRUE(events.Wait(child, WCONTINUED | WEXITED | WNOWAIT, &info));
   EXPECT_TRUE(info.si_code == CLD_CONTINUED || info.si_code == CLD_EXITED) << info.si_code;
   ASSERT_TRUE(events.Wait(child, WEXITED, &info));
   EXPECT_EQ(info.si_code, CLD_EXITED);
-  EXPECT_EQ(info.si_status, 0);
+  EXPECT_EQ(info.si_status, 0) << report.Failures();
 }
 
 PROCSIG_PARAM_TEST(SignalIgnore, Discards, "XSH 2.4.3 Signal Actions",
                    "with SIG_IGN the signal, sent by kill() to the process itself, is discarded: "
                    "the process runs on and the signal is not pending",
                    int sig) {
-  auto child = ForkChild([sig] {
-    PROCSIG_CHILD_CHECK(NoCoreDumps());
+  ChildReport report;
+  auto child = ForkChild([sig, &report] {
+    CHILD_CHECK(report, NoCoreDumps());
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
-    PROCSIG_CHILD_CHECK(::sigaction(sig, &ignore, nullptr) == 0);
+    CHILD_CHECK(report, ::sigaction(sig, &ignore, nullptr) == 0);
     const sigset_t only = ScopedSignalMask::Only(sig);
-    PROCSIG_CHILD_CHECK(::sigprocmask(SIG_UNBLOCK, &only, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(::kill(::getpid(), sig) == 0);
+    CHILD_CHECK(report, ::sigprocmask(SIG_UNBLOCK, &only, nullptr) == 0);
+    CHILD_CHECK(report, ::kill(::getpid(), sig) == 0);
     sigset_t pending;
-    PROCSIG_CHILD_CHECK(::sigpending(&pending) == 0);
-    PROCSIG_CHILD_CHECK(sigismember(&pending, sig) == 0);
+    CHILD_CHECK(report, ::sigpending(&pending) == 0);
+    CHILD_CHECK(report, sigismember(&pending, sig) == 0);
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 PROCSIG_INSTANCE(SignalIgnore, Discards, SIGHUP, "SIGIGN.DISCARDS.SIGHUP", SIGHUP)
 PROCSIG_INSTANCE(SignalIgnore, Discards, SIGINT, "SIGIGN.DISCARDS.SIGINT", SIGINT)
