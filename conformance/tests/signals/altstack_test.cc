@@ -84,98 +84,103 @@ bool InstallAndRaise(void (*handler)(int), int flags) {
   return ::sigaction(SIGUSR1, &action, nullptr) == 0 && ::raise(SIGUSR1) == 0 && g_stack.count == 1;
 }
 
-void ExpectChildPasses(ScopedChild& child) {
+void ExpectChildPasses(ScopedChild& child, const ChildReport& report) {
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 PROCSIG_TEST(SignalAltStack, HandlerOnAltStack, "SIGALTSTACK.HANDLER_ON_ALTSTACK",
              "XSH sigaltstack",
              "a handler installed with SA_ONSTACK runs on the alternate stack, where "
              "sigaltstack() reports SS_ONSTACK; outside the handler it does not") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(ChildAltStack());
-    PROCSIG_CHILD_CHECK(InstallAndRaise(RecordStack, SA_ONSTACK));
-    PROCSIG_CHILD_CHECK(OnChildStack(g_stack.local));
-    PROCSIG_CHILD_CHECK(g_stack.onstack_flag == 1);
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ChildAltStack());
+    CHILD_CHECK(report, InstallAndRaise(RecordStack, SA_ONSTACK));
+    CHILD_CHECK(report, OnChildStack(g_stack.local));
+    CHILD_CHECK(report, g_stack.onstack_flag == 1);
     stack_t now{};
-    PROCSIG_CHILD_CHECK(::sigaltstack(nullptr, &now) == 0);
-    PROCSIG_CHILD_CHECK((now.ss_flags & SS_ONSTACK) == 0);
-    PROCSIG_CHILD_CHECK(now.ss_sp == g_child_stack);
-    PROCSIG_CHILD_CHECK(now.ss_size == kAltSize);
+    CHILD_CHECK(report, ::sigaltstack(nullptr, &now) == 0);
+    CHILD_CHECK(report, (now.ss_flags & SS_ONSTACK) == 0);
+    CHILD_CHECK(report, now.ss_sp == g_child_stack);
+    CHILD_CHECK(report, now.ss_size == kAltSize);
     return 0;
   });
-  ExpectChildPasses(child);
+  ExpectChildPasses(child, report);
 }
 
 PROCSIG_TEST(SignalAltStack, EpermWhileOnIt, "SIGALTSTACK.EPERM_ON_STACK", "XSH sigaltstack",
              "sigaltstack() called on the alternate stack to replace or disable it fails with "
              "EPERM") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(ChildAltStack());
-    PROCSIG_CHILD_CHECK(InstallAndRaise(TryChangeOnStack, SA_ONSTACK));
-    PROCSIG_CHILD_CHECK(g_stack.change_result == -1);
-    PROCSIG_CHILD_CHECK(g_stack.change_errno == EPERM);
-    PROCSIG_CHILD_CHECK(g_stack.disable_errno == EPERM);
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ChildAltStack());
+    CHILD_CHECK(report, InstallAndRaise(TryChangeOnStack, SA_ONSTACK));
+    CHILD_CHECK(report, g_stack.change_result == -1);
+    CHILD_CHECK(report, g_stack.change_errno == EPERM);
+    CHILD_CHECK(report, g_stack.disable_errno == EPERM);
     return 0;
   });
-  ExpectChildPasses(child);
+  ExpectChildPasses(child, report);
 }
 
 PROCSIG_TEST(SignalAltStack, WithoutOnStackFlag, "SIGALTSTACK.CURRENT_STACK_WITHOUT_SA_ONSTACK",
              "XSH sigaction",
              "a handler installed without SA_ONSTACK runs on the current stack though an "
              "alternate stack is set") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(ChildAltStack());
-    PROCSIG_CHILD_CHECK(InstallAndRaise(RecordStack, 0));
-    PROCSIG_CHILD_CHECK(!OnChildStack(g_stack.local));
-    PROCSIG_CHILD_CHECK(g_stack.onstack_flag == 0);
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ChildAltStack());
+    CHILD_CHECK(report, InstallAndRaise(RecordStack, 0));
+    CHILD_CHECK(report, !OnChildStack(g_stack.local));
+    CHILD_CHECK(report, g_stack.onstack_flag == 0);
     return 0;
   });
-  ExpectChildPasses(child);
+  ExpectChildPasses(child, report);
 }
 
 PROCSIG_TEST(SignalAltStack, Disable, "SIGALTSTACK.SS_DISABLE", "XSH sigaltstack",
              "after sigaltstack() with SS_DISABLE it reports SS_DISABLE and an SA_ONSTACK "
              "handler runs on the current stack") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(ChildAltStack());
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ChildAltStack());
     stack_t disable{};
     disable.ss_flags = SS_DISABLE;
-    PROCSIG_CHILD_CHECK(::sigaltstack(&disable, nullptr) == 0);
+    CHILD_CHECK(report, ::sigaltstack(&disable, nullptr) == 0);
     stack_t now{};
-    PROCSIG_CHILD_CHECK(::sigaltstack(nullptr, &now) == 0);
-    PROCSIG_CHILD_CHECK((now.ss_flags & SS_DISABLE) != 0);
-    PROCSIG_CHILD_CHECK(InstallAndRaise(RecordStack, SA_ONSTACK));
-    PROCSIG_CHILD_CHECK(!OnChildStack(g_stack.local));
-    PROCSIG_CHILD_CHECK(g_stack.onstack_flag == 0);
+    CHILD_CHECK(report, ::sigaltstack(nullptr, &now) == 0);
+    CHILD_CHECK(report, (now.ss_flags & SS_DISABLE) != 0);
+    CHILD_CHECK(report, InstallAndRaise(RecordStack, SA_ONSTACK));
+    CHILD_CHECK(report, !OnChildStack(g_stack.local));
+    CHILD_CHECK(report, g_stack.onstack_flag == 0);
     return 0;
   });
-  ExpectChildPasses(child);
+  ExpectChildPasses(child, report);
 }
 
 PROCSIG_TEST(SignalAltStack, BadArguments, "SIGALTSTACK.ENOMEM_EINVAL", "XSH sigaltstack",
              "sigaltstack() fails with ENOMEM for a stack smaller than the minimum and EINVAL "
              "for unknown flags, and leaves the setting unchanged") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(ChildAltStack());
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ChildAltStack());
     static char tiny[64];
     stack_t small{};
     small.ss_sp = tiny;
     small.ss_size = sizeof tiny;
-    PROCSIG_CHILD_CHECK(::sigaltstack(&small, nullptr) == -1 && errno == ENOMEM);
+    CHILD_CHECK(report, ::sigaltstack(&small, nullptr) == -1 && errno == ENOMEM);
     stack_t flags{};
     flags.ss_sp = g_child_stack;
     flags.ss_size = kAltSize;
     flags.ss_flags = 0x1234;
-    PROCSIG_CHILD_CHECK(::sigaltstack(&flags, nullptr) == -1 && errno == EINVAL);
+    CHILD_CHECK(report, ::sigaltstack(&flags, nullptr) == -1 && errno == EINVAL);
     stack_t now{};
-    PROCSIG_CHILD_CHECK(::sigaltstack(nullptr, &now) == 0);
-    PROCSIG_CHILD_CHECK(now.ss_sp == g_child_stack);
+    CHILD_CHECK(report, ::sigaltstack(nullptr, &now) == 0);
+    CHILD_CHECK(report, now.ss_sp == g_child_stack);
     return 0;
   });
-  ExpectChildPasses(child);
+  ExpectChildPasses(child, report);
 }
 
 // Child side: recursion the compiler cannot turn into a loop; the depth it
@@ -204,23 +209,23 @@ void OnOverflow(int, siginfo_t*, void*) {
 
 // The child lowers RLIMIT_STACK so the overflow comes after a few hundred
 // kilobytes, not the default 8 MiB.
-int OverflowChild(bool with_altstack) {
-  PROCSIG_CHILD_CHECK(signals::NoCoreDumps());
+int OverflowChild(const ChildReport& report, bool with_altstack) {
+  CHILD_CHECK(report, signals::NoCoreDumps());
   struct rlimit limit {};
-  PROCSIG_CHILD_CHECK(::getrlimit(RLIMIT_STACK, &limit) == 0);
+  CHILD_CHECK(report, ::getrlimit(RLIMIT_STACK, &limit) == 0);
   limit.rlim_cur = 1024 * 1024;
-  PROCSIG_CHILD_CHECK(::setrlimit(RLIMIT_STACK, &limit) == 0);
+  CHILD_CHECK(report, ::setrlimit(RLIMIT_STACK, &limit) == 0);
   if (with_altstack) {
     stack_t stack{};
     stack.ss_sp = g_overflow_stack;
     stack.ss_size = sizeof g_overflow_stack;
-    PROCSIG_CHILD_CHECK(::sigaltstack(&stack, nullptr) == 0);
+    CHILD_CHECK(report, ::sigaltstack(&stack, nullptr) == 0);
   }
   struct sigaction action {};
   action.sa_sigaction = OnOverflow;
   action.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&action.sa_mask);
-  PROCSIG_CHILD_CHECK(::sigaction(SIGSEGV, &action, nullptr) == 0);
+  CHILD_CHECK(report, ::sigaction(SIGSEGV, &action, nullptr) == 0);
   return Recurse(0);
 }
 
@@ -228,34 +233,37 @@ PROCSIG_TEST(SignalAltStack, StackOverflowHandled, "SIGALTSTACK.STACK_OVERFLOW_H
              "XSH sigaltstack",
              "the SIGSEGV of a stack overflow is handled on the alternate stack; without one "
              "the handler cannot run and the process is killed by SIGSEGV") {
-  auto with = ForkChild([] { return OverflowChild(true); });
+  ChildReport report;
+  auto with = ForkChild([&report] { return OverflowChild(report, true); });
   ASSERT_TRUE(with);
-  EXPECT_THAT(WaitForExit(with), ExitedWithStatus(42)) << "43: the handler ran elsewhere";
-  auto without = ForkChild([] { return OverflowChild(false); });
+  EXPECT_THAT(WaitForExit(with), ExitedWithStatus(42)) << "43: the handler ran elsewhere\n"
+                                                       << report.Failures();
+  auto without = ForkChild([&report] { return OverflowChild(report, false); });
   ASSERT_TRUE(without);
-  EXPECT_THAT(WaitForExit(without), KilledBySignal(SIGSEGV));
+  EXPECT_THAT(WaitForExit(without), KilledBySignal(SIGSEGV)) << report.Failures();
 }
 
 PROCSIG_TEST(SignalAltStack, InheritedByFork, "SIGALTSTACK.INHERITED_BY_FORK", "XSH fork",
              "a fork child has the parent's alternate stack setting (same address and size, "
              "enabled)") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(ChildAltStack());
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, ChildAltStack());
     const pid_t grandchild = ::fork();
     if (grandchild == 0) {
       stack_t now{};
-      PROCSIG_CHILD_CHECK_OR_EXIT(::sigaltstack(nullptr, &now) == 0);
-      PROCSIG_CHILD_CHECK_OR_EXIT(now.ss_sp == g_child_stack);
-      PROCSIG_CHILD_CHECK_OR_EXIT(now.ss_size == kAltSize);
-      PROCSIG_CHILD_CHECK_OR_EXIT((now.ss_flags & SS_DISABLE) == 0);
+      CHILD_CHECK_OR_EXIT(report, ::sigaltstack(nullptr, &now) == 0);
+      CHILD_CHECK_OR_EXIT(report, now.ss_sp == g_child_stack);
+      CHILD_CHECK_OR_EXIT(report, now.ss_size == kAltSize);
+      CHILD_CHECK_OR_EXIT(report, (now.ss_flags & SS_DISABLE) == 0);
       ::_exit(0);
     }
-    PROCSIG_CHILD_CHECK(grandchild > 0);
+    CHILD_CHECK(report, grandchild > 0);
     int status = 0;
-    PROCSIG_CHILD_CHECK(::waitpid(grandchild, &status, 0) == grandchild);
+    CHILD_CHECK(report, ::waitpid(grandchild, &status, 0) == grandchild);
     return WIFEXITED(status) ? WEXITSTATUS(status) : kChildCheckFailed;
   });
-  ExpectChildPasses(child);
+  ExpectChildPasses(child, report);
 }
 
 PROCSIG_TEST(SignalAltStack, ResetByExec, "SIGALTSTACK.RESET_BY_EXEC", "XSH exec",
@@ -263,18 +271,20 @@ PROCSIG_TEST(SignalAltStack, ResetByExec, "SIGALTSTACK.RESET_BY_EXEC", "XSH exec
              "process had one before exec") {
   const std::string probe = signals::AltstackProbePath();
   const char* path = probe.c_str();
-  auto child = ForkChild([path] {
+  ChildReport report;
+  auto child = ForkChild([path, &report] {
     stack_t stack{};
     stack.ss_sp = g_overflow_stack;
     stack.ss_size = sizeof g_overflow_stack;
-    PROCSIG_CHILD_CHECK(::sigaltstack(&stack, nullptr) == 0);
+    CHILD_CHECK(report, ::sigaltstack(&stack, nullptr) == 0);
     char* const argv[] = {const_cast<char*>(path), nullptr};
     ::execv(path, argv);
     return 127;
   });
   ASSERT_TRUE(child);
   EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0))
-      << probe << ": 1 means the new image still had an alternate stack, 127 no exec";
+      << probe << ": 1 means the new image still had an alternate stack, 127 no exec\n"
+      << report.Failures();
 }
 
 }  // namespace

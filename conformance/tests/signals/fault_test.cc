@@ -223,24 +223,25 @@ PROCSIG_PARAM_TEST(SignalFault, Info, "XSH 2.4.3 Signal Actions",
                    Fault fault) {
   PROCSIG_SKIP_WITHOUT_SITE(fault);
   const int sig = SignalOf(fault);
-  auto child = ForkChild([fault, sig] {
-    PROCSIG_CHILD_CHECK(signals::NoCoreDumps());
-    PROCSIG_CHILD_CHECK(InstallFaultHandler(sig, 0));
-    PROCSIG_CHILD_CHECK(PrepareTarget(fault));
+  ChildReport report;
+  auto child = ForkChild([fault, sig, &report] {
+    CHILD_CHECK(report, signals::NoCoreDumps());
+    CHILD_CHECK(report, InstallFaultHandler(sig, 0));
+    CHILD_CHECK(report, PrepareTarget(fault));
     if (sigsetjmp(g_escape, 1) == 0) {
       RaiseFault(fault);
     }
-    PROCSIG_CHILD_CHECK(g_fault.count == 1);
-    PROCSIG_CHILD_CHECK(g_fault.signo == sig);
+    CHILD_CHECK(report, g_fault.count == 1);
+    CHILD_CHECK(report, g_fault.signo == sig);
     if (fault != Fault::kTrap) {  // int3 on x86-64 Linux gives SI_KERNEL (characterised)
-      PROCSIG_CHILD_CHECK(g_fault.code == ExpectedCode(fault));
-      PROCSIG_CHILD_CHECK(g_fault.addr == g_target);
+      CHILD_CHECK(report, g_fault.code == ExpectedCode(fault));
+      CHILD_CHECK(report, g_fault.addr == g_target);
     }
-    PROCSIG_CHILD_CHECK(g_fault.self_blocked == 1);
+    CHILD_CHECK(report, g_fault.self_blocked == 1);
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 PROCSIG_INSTANCE(SignalFault, Info, SegvMapErr, "SIGFAULT.INFO.SEGV_MAPERR", Fault::kSegvMapErr)
 PROCSIG_INSTANCE(SignalFault, Info, SegvAccErr, "SIGFAULT.INFO.SEGV_ACCERR", Fault::kSegvAccErr)
@@ -255,24 +256,26 @@ PROCSIG_CHARACTERISE(SignalFault, TrapCode, "SIGFAULT.TRAP_CODE", "XSH 2.4.3 Sig
   if (!kHaveFaultSites) {
     GTEST_SKIP() << "no breakpoint instruction written for this architecture yet";
   }
-  Pipe report;
-  ASSERT_TRUE(report.ok());
-  const int fd = report.write_end.get();
-  auto child = ForkChild([fd] {
-    PROCSIG_CHILD_CHECK(InstallFaultHandler(SIGTRAP, 0));
-    PROCSIG_CHILD_CHECK(PrepareTarget(Fault::kTrap));
+  Pipe code_pipe;
+  ASSERT_TRUE(code_pipe.ok());
+  const int fd = code_pipe.write_end.get();
+  ChildReport report;
+  auto child = ForkChild([fd, &report] {
+    CHILD_CHECK(report, InstallFaultHandler(SIGTRAP, 0));
+    CHILD_CHECK(report, PrepareTarget(Fault::kTrap));
     RaiseFault(Fault::kTrap);
     const int code = g_fault.code;
-    PROCSIG_CHILD_CHECK(g_fault.count == 1);
-    PROCSIG_CHILD_CHECK(::write(fd, &code, sizeof code) == sizeof code);
+    CHILD_CHECK(report, g_fault.count == 1);
+    CHILD_CHECK(report, ::write(fd, &code, sizeof code) == sizeof code);
     return 0;
   });
   ASSERT_TRUE(child);
-  report.write_end.reset();
+  code_pipe.write_end.reset();
   int code = 0;
-  ASSERT_THAT(::read(report.read_end.get(), &code, sizeof code),
-              SyscallSucceedsWithValue(static_cast<ssize_t>(sizeof code)));
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  ASSERT_THAT(::read(code_pipe.read_end.get(), &code, sizeof code),
+              SyscallSucceedsWithValue(static_cast<ssize_t>(sizeof code)))
+      << report.Failures();
+  EXPECT_TRUE(ChildSucceeded(child, report));
   RecordObserved(code == TRAP_BRKPT  ? "TRAP_BRKPT"
                  : code == SI_KERNEL ? "SI_KERNEL"
                                      : "si_code " + std::to_string(code));
@@ -281,43 +284,45 @@ PROCSIG_CHARACTERISE(SignalFault, TrapCode, "SIGFAULT.TRAP_CODE", "XSH 2.4.3 Sig
 PROCSIG_TEST(SignalFault, NoDefer, "SIGFAULT.NODEFER", "XSH sigaction",
              "with SA_NODEFER the SIGSEGV handler runs with SIGSEGV unblocked, and a second "
              "fault inside it is delivered at once (nested)") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(signals::NoCoreDumps());
-    PROCSIG_CHILD_CHECK(InstallFaultHandler(SIGSEGV, SA_NODEFER));
-    PROCSIG_CHILD_CHECK(PrepareTarget(Fault::kSegvAccErr));
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, signals::NoCoreDumps());
+    CHILD_CHECK(report, InstallFaultHandler(SIGSEGV, SA_NODEFER));
+    CHILD_CHECK(report, PrepareTarget(Fault::kSegvAccErr));
     g_second_target = MapPage(PROT_READ);
-    PROCSIG_CHILD_CHECK(g_second_target != nullptr);
+    CHILD_CHECK(report, g_second_target != nullptr);
     void* second = g_second_target;
     if (sigsetjmp(g_escape, 1) == 0) {
       RaiseFault(Fault::kSegvAccErr);
     }
-    PROCSIG_CHILD_CHECK(g_fault.count == 2);
-    PROCSIG_CHILD_CHECK(g_fault.nested_depth == 2);
-    PROCSIG_CHILD_CHECK(g_fault.addr == second);
-    PROCSIG_CHILD_CHECK(g_fault.self_blocked == 0);
+    CHILD_CHECK(report, g_fault.count == 2);
+    CHILD_CHECK(report, g_fault.nested_depth == 2);
+    CHILD_CHECK(report, g_fault.addr == second);
+    CHILD_CHECK(report, g_fault.self_blocked == 0);
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 PROCSIG_TEST(SignalFault, ResetHand, "SIGFAULT.RESETHAND", "XSH sigaction",
              "with SA_RESETHAND the SIGSEGV handler runs once with the action already reset to "
              "SIG_DFL, and the next fault kills the process with SIGSEGV") {
-  auto child = ForkChild([] {
-    PROCSIG_CHILD_CHECK(signals::NoCoreDumps());
-    PROCSIG_CHILD_CHECK(InstallFaultHandler(SIGSEGV, SA_RESETHAND));
-    PROCSIG_CHILD_CHECK(PrepareTarget(Fault::kSegvAccErr));
+  ChildReport report;
+  auto child = ForkChild([&report] {
+    CHILD_CHECK(report, signals::NoCoreDumps());
+    CHILD_CHECK(report, InstallFaultHandler(SIGSEGV, SA_RESETHAND));
+    CHILD_CHECK(report, PrepareTarget(Fault::kSegvAccErr));
     if (sigsetjmp(g_escape, 1) == 0) {
       RaiseFault(Fault::kSegvAccErr);
     }
-    PROCSIG_CHILD_CHECK(g_fault.count == 1);
-    PROCSIG_CHILD_CHECK(g_fault.reset_inside == 1);
+    CHILD_CHECK(report, g_fault.count == 1);
+    CHILD_CHECK(report, g_fault.reset_inside == 1);
     RaiseFault(Fault::kSegvAccErr);
     return 0;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), KilledBySignal(SIGSEGV));
+  EXPECT_THAT(WaitForExit(child), KilledBySignal(SIGSEGV)) << report.Failures();
 }
 
 PROCSIG_PARAM_TEST(SignalFault, DefaultKills, "XSH 2.4.3 Signal Actions",
@@ -330,15 +335,16 @@ PROCSIG_PARAM_TEST(SignalFault, DefaultKills, "XSH 2.4.3 Signal Actions",
   signals::ScopedTempDir dir;
   ASSERT_TRUE(dir.ok());
   const char* where = dir.path().c_str();
-  auto child = ForkChild([fault, where, dump] {
-    PROCSIG_CHILD_CHECK(signals::PrepareCoreDump(where, dump));
-    PROCSIG_CHILD_CHECK(PrepareTarget(fault));
+  ChildReport report;
+  auto child = ForkChild([fault, where, dump, &report] {
+    CHILD_CHECK(report, signals::PrepareCoreDump(where, dump));
+    CHILD_CHECK(report, PrepareTarget(fault));
     RaiseFault(fault);
     return 0;
   });
   ASSERT_TRUE(child);
   const int status = WaitForExit(child);
-  EXPECT_THAT(status, KilledBySignal(sig));
+  EXPECT_THAT(status, KilledBySignal(sig)) << report.Failures();
   if (dump) {
     EXPECT_TRUE(status != -1 && WCOREDUMP(status)) << DescribeWaitStatus(status);
   } else {
@@ -363,20 +369,22 @@ PROCSIG_PARAM_TEST(SignalFault, BlockedStillKills, "XSH 2.4.1 Signal Generation 
                    Fault fault) {
   PROCSIG_SKIP_WITHOUT_SITE(fault);
   const int sig = SignalOf(fault);
-  auto child = ForkChild([fault, sig] {
-    PROCSIG_CHILD_CHECK(signals::NoCoreDumps());
-    PROCSIG_CHILD_CHECK(InstallFaultHandler(sig, 0));
+  ChildReport report;
+  auto child = ForkChild([fault, sig, &report] {
+    CHILD_CHECK(report, signals::NoCoreDumps());
+    CHILD_CHECK(report, InstallFaultHandler(sig, 0));
     const sigset_t only = ScopedSignalMask::Only(sig);
-    PROCSIG_CHILD_CHECK(::sigprocmask(SIG_BLOCK, &only, nullptr) == 0);
-    PROCSIG_CHILD_CHECK(PrepareTarget(fault));
+    CHILD_CHECK(report, ::sigprocmask(SIG_BLOCK, &only, nullptr) == 0);
+    CHILD_CHECK(report, PrepareTarget(fault));
     if (sigsetjmp(g_escape, 0) == 0) {
       RaiseFault(fault);
     }
-    PROCSIG_CHILD_CHECK(g_fault.count == 0);  // the handler must not have run
-    return kChildCheckFailed;                 // nor may the process run on
+    CHILD_CHECK(report, g_fault.count == 0);  // the handler must not have run
+    report.Fail(__FILE__, __LINE__, "the process ran on after its blocked fault");
+    return kChildCheckFailed;
   });
   ASSERT_TRUE(child);
-  EXPECT_THAT(WaitForExit(child), KilledBySignal(sig));
+  EXPECT_THAT(WaitForExit(child), KilledBySignal(sig)) << report.Failures();
 }
 PROCSIG_INSTANCE(SignalFault, BlockedStillKills, Segv, "SIGFAULT.BLOCKED_KILLS.SIGSEGV",
                  Fault::kSegvAccErr)
