@@ -70,11 +70,6 @@ bool AdoptsOrphans();
 ::testing::AssertionResult ChildSucceeded(ScopedChild& child, const ChildReport& report,
                                           Deadline deadline = DeadlineIn());
 
-// The issue-13 form, being ported to CHILD_CHECK: writes "child 1234:
-// file.cc:12: check failed: expr (errno 1)" to stderr and returns
-// kChildCheckFailed.
-int ReportChildCheckFailure(const char* file, int line, const char* expression, int saved_errno);
-
 }  // namespace procsig::test
 
 #define CHILD_CHECK(report, expr)                \
@@ -92,18 +87,4 @@ int ReportChildCheckFailure(const char* file, int line, const char* expression, 
       (report).Fail(__FILE__, __LINE__, #expr);    \
       ::_exit(::procsig::test::kChildCheckFailed); \
     }                                              \
-  } while (0)
-
-#define PROCSIG_CHILD_CHECK(condition)                                                        \
-  do {                                                                                        \
-    if (!(condition)) {                                                                       \
-      return ::procsig::test::ReportChildCheckFailure(__FILE__, __LINE__, #condition, errno); \
-    }                                                                                         \
-  } while (0)
-
-#define PROCSIG_CHILD_CHECK_OR_EXIT(condition)                                                  \
-  do {                                                                                          \
-    if (!(condition)) {                                                                         \
-      ::_exit(::procsig::test::ReportChildCheckFailure(__FILE__, __LINE__, #condition, errno)); \
-    }                                                                                           \
   } while (0)
