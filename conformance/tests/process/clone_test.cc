@@ -79,12 +79,10 @@ class CloneChild {
   pid_t pid_;
 };
 
-// Waits for a clone child to become a zombie without reaping it.
-bool AwaitZombie(pid_t pid) {
-  siginfo_t info{};
-  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | __WALL) == 0 &&
-         info.si_pid == pid;
-}
+// Waits (to the deadline) for a clone child to become a zombie without
+// reaping it; __WALL, since a child with no exit signal is invisible to a
+// plain waitid.
+bool AwaitZombie(pid_t pid) { return AwaitChild(pid, WEXITED | __WALL).has_value(); }
 
 // The errno of a clone() the kernel must refuse; -1 if it succeeded (the
 // child is then reaped at once).

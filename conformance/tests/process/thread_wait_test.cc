@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "assertion.h"
 #include "checkpoint.h"
 #include "child.h"
@@ -72,11 +74,10 @@ PROCSIG_TEST(Exit, GroupStatusAfterLeaderExit, "EXIT.GROUP_STATUS_AFTER_LEADER_E
   // release after it, the verdict is the status.
   ASSERT_TRUE(WaitForProcState(child.pid(), 'Z'));
   ASSERT_THAT(::write(release.write_end.get(), "x", 1), SyscallSucceedsWithValue(1));
-  siginfo_t info{};
-  ASSERT_THAT(::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WEXITED | WNOWAIT),
-              SyscallSucceeds());
-  EXPECT_EQ(info.si_code, CLD_EXITED);
-  EXPECT_EQ(info.si_status, 5);
+  const std::optional<siginfo_t> info = AwaitChild(child.pid(), WEXITED);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->si_code, CLD_EXITED);
+  EXPECT_EQ(info->si_status, 5);
   EXPECT_THAT(WaitForExit(child), ExitedWithStatus(5));
 }
 

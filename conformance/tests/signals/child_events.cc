@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "wait_status.h"
 
@@ -19,33 +20,30 @@ namespace procsig::test::signals {
 ChildEvents::ChildEvents() : blocked_(SIG_BLOCK, ScopedSignalMask::Only(SIGCHLD)) {}
 
 bool ChildEvents::Wait(ScopedChild& child, int options, siginfo_t* info, Deadline deadline) {
-  const sigset_t chld = ScopedSignalMask::Only(SIGCHLD);
-  for (;;) {
-    *info = siginfo_t{};
-    if (::waitid(P_PID, static_cast<id_t>(child.pid()), info, options | WNOHANG) != 0) {
-      ADD_FAILURE() << "waitid(" << child.pid() << ") failed: " << std::strerror(errno);
-      return false;
-    }
-    if (info->si_pid == child.pid()) {
-      const bool exited =
-          info->si_code == CLD_EXITED || info->si_code == CLD_KILLED || info->si_code == CLD_DUMPED;
-      if (exited && (options & WNOWAIT) == 0) {
-        child.MarkReaped();
-      }
-      return true;
-    }
-    const int left = MillisecondsLeft(deadline);
-    if (left == 0) {
-      ADD_FAILURE() << "child " << child.pid() << ": no event (options " << options
-                    << ") before the deadline";
-      return false;
-    }
-    struct timespec timeout {};
-    timeout.tv_sec = left / 1000;
-    timeout.tv_nsec = static_cast<long>(left % 1000) * 1000000L;
-    // EAGAIN (time out) and EINTR both just lead to the next waitid().
-    ::sigtimedwait(&chld, nullptr, &timeout);
+  // The one wait with a deadline (AwaitChild) looks without consuming; then,
+  // unless the caller asked for WNOWAIT, the same report is taken for real.
+  const std::optional<siginfo_t> seen = AwaitChild(child.pid(), options & ~WNOWAIT, deadline);
+  if (!seen) {
+    ADD_FAILURE() << "child " << child.pid() << ": no event (options " << options
+                  << ") before the deadline, or waitid failed";
+    return false;
   }
+  *info = *seen;
+  if ((options & WNOWAIT) != 0) {
+    return true;
+  }
+  siginfo_t taken{};
+  if (::waitid(P_PID, static_cast<id_t>(child.pid()), &taken, options | WNOHANG) != 0 ||
+      taken.si_pid != child.pid()) {
+    ADD_FAILURE() << "waitid(" << child.pid()
+                  << ") did not take the report it had shown: " << std::strerror(errno);
+    return false;
+  }
+  *info = taken;
+  if (taken.si_code == CLD_EXITED || taken.si_code == CLD_KILLED || taken.si_code == CLD_DUMPED) {
+    child.MarkReaped();
+  }
+  return true;
 }
 
 ScopedTempDir::ScopedTempDir() {

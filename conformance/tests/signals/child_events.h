@@ -1,6 +1,7 @@
-// Waiting for a child's stops, continues and exit with a deadline, without
-// polling: SIGCHLD is blocked while a ChildEvents lives, and Wait() sleeps in
-// sigtimedwait() for the next SIGCHLD between non-blocking waitid() calls.
+// Waiting for a child's stops, continues and exit with a deadline: SIGCHLD
+// is blocked while a ChildEvents lives (so no handler of the test process
+// runs for these events), and Wait() is support/child.h's AwaitChild, then a
+// waitid() that takes the report it saw (unless WNOWAIT).
 //
 //   ChildEvents events;                 // before the child can stop
 //   auto child = ForkChild(...);

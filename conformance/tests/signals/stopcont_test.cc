@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "assertion.h"
 #include "checkpoint.h"
 #include "child.h"
@@ -98,11 +100,10 @@ PROCSIG_TEST(StopContinue, NocldstopSuppressesContinued, "SIGSTOPCONT.NOCLDSTOP_
   ASSERT_TRUE(child);
   running.write_end.reset();
   finish.read_end.reset();
-  ASSERT_TRUE(WaitForProcState(child.pid(), 'T'));
+  const std::optional<siginfo_t> stop = AwaitChild(child.pid(), WSTOPPED | WEXITED);
+  ASSERT_TRUE(stop) << report.Failures();
+  ASSERT_EQ(stop->si_code, CLD_STOPPED) << report.Failures();
   siginfo_t info{};
-  ASSERT_THAT(::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WSTOPPED | WNOHANG | WNOWAIT),
-              SyscallSucceeds());
-  ASSERT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
   char byte;
   ASSERT_THAT(::read(running.read_end.get(), &byte, 1), SyscallSucceedsWithValue(1));
