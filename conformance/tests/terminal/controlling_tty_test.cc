@@ -9,9 +9,9 @@
 
 #include <cerrno>
 
-#include "child_check.h"
 #include "assertion.h"
 #include "child.h"
+#include "child_check.h"
 #include "pty.h"
 #include "wait_status.h"
 

@@ -8,11 +8,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "child_check.h"
 #include "../process/process_helpers.h"
 #include "assertion.h"
 #include "checkpoint.h"
 #include "child.h"
+#include "child_check.h"
 #include "pty.h"
 #include "syscall_matchers.h"
 #include "wait_status.h"

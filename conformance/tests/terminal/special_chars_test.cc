@@ -7,10 +7,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "child_check.h"
 #include "assertion.h"
 #include "checkpoint.h"
 #include "child.h"
+#include "child_check.h"
 #include "pty.h"
 #include "syscall_matchers.h"
 
