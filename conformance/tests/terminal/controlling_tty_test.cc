@@ -13,6 +13,8 @@
 #include "child.h"
 #include "child_check.h"
 #include "pty.h"
+#include "syscall_matchers.h"
+#include "unique_fd.h"
 #include "wait_status.h"
 
 namespace procsig::test {
@@ -233,7 +235,21 @@ PROCSIG_TEST(Tty, TcsetpgrpOtherSession, "TTY.TCSETPGRP_OTHER_SESSION_EPERM", "X
   ASSERT_TRUE(pty.ok());
   const int master = pty.master.get();
   const char* slave = pty.slave.c_str();
-  const pid_t outside = ::getpgrp();
+  // The other session's group is one of our own making: the test process's
+  // group may be none at all (under ci/uml-run it is PID 1's, group 0, and
+  // tcsetpgrp() then fails with ESRCH, not EPERM).
+  Pipe hold;
+  ASSERT_TRUE(hold.ok());
+  const int hold_fd = hold.read_end.get();
+  auto other = ForkChild([&hold, hold_fd] {
+    hold.write_end.reset();
+    char byte;
+    return ::read(hold_fd, &byte, 1) == 0 ? 0 : 1;
+  });
+  ASSERT_TRUE(other);
+  hold.read_end.reset();
+  ASSERT_THAT(::setpgid(other.pid(), other.pid()), SyscallSucceeds());
+  const pid_t outside = other.pid();
   ChildReport report;
   auto leader = ForkChild([&] {
     const int tty = BecomeSessionLeaderWithTty(master, slave);
@@ -244,6 +260,8 @@ PROCSIG_TEST(Tty, TcsetpgrpOtherSession, "TTY.TCSETPGRP_OTHER_SESSION_EPERM", "X
   });
   ASSERT_TRUE(leader);
   EXPECT_TRUE(ChildSucceeded(leader, report));
+  hold.write_end.reset();
+  EXPECT_THAT(WaitForExit(other), ExitedWithStatus(0));
 }
 
 PROCSIG_TEST(Tty, TcsetpgrpNotControlling, "TTY.TCSETPGRP_NOT_CTTY_ENOTTY", "XSH tcsetpgrp",
