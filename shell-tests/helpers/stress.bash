@@ -77,7 +77,8 @@ wait_load_line() {
     load_line_or_end "$tag" || return 1
   [ -s "$T/$tag.out" ] && return 0
   finish_bg "$tag" 10 || return 1
-  local why="echo_load ($tag) ended with status $BG_STATUS after $WAITED s, before $4: $(head -c 500 "$T/$tag.err")"
+  local why
+  why="echo_load ($tag) ended with status $BG_STATUS after $WAITED s, before $4: $(head -c 500 "$T/$tag.err")"
   [ "$premise" = 0 ] || skip "set-up failed, $rule not judged: $why"
   fail "$rule: $why"
 }
