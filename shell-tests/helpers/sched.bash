@@ -307,12 +307,13 @@ next_event() {
 }
 
 # finish_bg TAG SECONDS: reads events until 'done'; sets BG_STATUS (as
-# STATUS of run_prog) and BG_ORPHANS, reaps the runner and forgets TAG.
+# STATUS of run_prog), BG_ORPHANS and BG_ELAPSED (seconds it ran), reaps
+# the runner and forgets TAG.
 # A program still running after SECONDS fails (next_event's message) and
 # is left to the teardown, which kills it.
 finish_bg() {
   local tag=$1 secs=$2 ended=0
-  BG_STATUS='' BG_ORPHANS=''
+  BG_STATUS='' BG_ORPHANS='' BG_ELAPSED=''
   # A while loop's status is its last body command's, not the condition's:
   # the end is recorded explicitly.
   while next_event "$tag" "$secs" "$tag to end"; do
@@ -321,7 +322,7 @@ finish_bg() {
       signal) BG_STATUS=$((128 + EVENT_ARG)) ;;
       timeout | killed) BG_STATUS=$EVENT ;;
       orphan) BG_ORPHANS+="$EVENT_ARG"$'\n' ;;
-      done) ended=1 && break ;;
+      done) BG_ELAPSED=$EVENT_ARG ended=1 && break ;;
     esac
   done
   [ "$ended" = 1 ] || return 1
