@@ -140,6 +140,13 @@ run_prog() {
   if [ -n "$STOPPED_ON" ]; then STATUS=stopped STOP_WHY=$STOPPED_ON; fi
 }
 
+# stop_due: true at most every 0.2 s (run_stoppable's pace for STOP).
+stop_due() {
+  now_us
+  [ "$REPLY" -ge "$STOP_DUE" ] || return 1
+  STOP_DUE=$((REPLY + 200000))
+}
+
 # run_stoppable TO STDIN DEADLINE STOP WHY RUNNER...: run_prog's run with
 # --stop-when: the runner in the background (stdout through a FIFO when TO
 # is pipe), watched by the deadline loop until it ends or STOP holds; then
@@ -156,7 +163,10 @@ run_stoppable() {
   "$@" <"$stdin" >"$out" 2>"$ERR" 3>&- &
   runner=$!
   # The runner ends the program at its deadline: this bound is a last resort.
-  if within "$((deadline + 30))" eval "! alive $runner || { $stop; }" && alive "$runner"; then
+  # STOP may fork (ss): it is looked at every 0.2 s, the runner's end at
+  # every turn of the loop.
+  STOP_DUE=0
+  if within "$((deadline + 30))" eval "! alive $runner || { stop_due && { $stop; }; }" && alive "$runner"; then
     STOPPED_ON="$why (seen after $WAITED s)"
     kill -TERM "$runner" 2>/dev/null || true
   elif alive "$runner"; then
