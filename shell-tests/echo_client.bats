@@ -10,7 +10,9 @@ setup() {
 
 # client_run INPUT: echo_client against the server or the peer.
 client_run() {
-  run_prog --deadline 10 --stdin "$1" echo_client 127.0.0.1 "${PEER_PORT:-$SERVER_PORT}"
+  local port=${PEER_PORT:-$SERVER_PORT}
+  resend_stop "$port" "$1"
+  run_prog --deadline 10 --stdin "$1" "${STOP_ARGS[@]}" echo_client 127.0.0.1 "$port"
 }
 
 @test "C.ECHO_CLIENT.LINES: 'Connected...........', a prompt and the echo per line, then a last prompt" {
@@ -87,6 +89,8 @@ quit_case() {
   client_run "$T/in"
   [ "$STATUS" != timeout ] || fail "C.ECHO_CLIENT.SERVER_GONE: echo_client still running 10 s after the server hung up
 $(describe_run)"
+  [ "$STATUS" != stopped ] || fail "C.ECHO_CLIENT.SERVER_GONE: the server had hung up, and echo_client went on: $STOP_WHY
+$(describe_run)"
   expect_status C.ECHO_CLIENT.SERVER_GONE 1
   [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q '^echo_client: ' "$ERR" ||
     fail "C.ECHO_CLIENT.SERVER_GONE: expected one stderr line 'echo_client: ...'
@@ -127,7 +131,8 @@ sent_by_client() {
   cp "$T/in" "$T/sent"
   printf 'q\n' >>"$T/in"
   start_peer peer PIPE -r "$T/received"
-  run_prog --deadline 20 --stdin "$T/in" --under env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO" -- echo_client 127.0.0.1 "$PEER_PORT"
+  resend_stop "$PEER_PORT" "$T/in"
+  run_prog --deadline 20 --stdin "$T/in" "${STOP_ARGS[@]}" --under env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO" -- echo_client 127.0.0.1 "$PEER_PORT"
   finish_bg peer 10 || true
   expect_same C.ALL.SHORT_WRITES "$T/sent" "$T/received" "what the server received from echo_client"
 }

@@ -10,9 +10,14 @@ setup() {
 
 # mp_run INPUT [PORT]: echo_mpclient to the server (or PORT), reading INPUT.
 mp_run() {
-  run_prog --deadline 10 --stdin "$1" echo_mpclient 127.0.0.1 "${2:-$SERVER_PORT}"
+  local port=${2:-$SERVER_PORT}
+  resend_stop "$port" "$1"
+  run_prog --deadline 10 --stdin "$1" "${STOP_ARGS[@]}" echo_mpclient 127.0.0.1 "$port"
   [ "$STATUS" != timeout ] ||
     fail "C.ECHO_MPCLIENT.EOF: cut off by the deadline: echo_mpclient still ran 10 s after its start, its input all available from the start
+$(describe_run)"
+  [ "$STATUS" != stopped ] ||
+    fail "C.ECHO_MPCLIENT.EOF: stopped before its end, as it would not end: $STOP_WHY
 $(describe_run)"
 }
 
@@ -171,7 +176,8 @@ mp_sent() {
   cp "$T/in" "$T/sent"
   printf 'q\n' >>"$T/in"
   start_peer peer PIPE -r "$T/received"
-  run_prog --deadline 20 --stdin "$T/in" --under env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO" -- echo_mpclient 127.0.0.1 "$PEER_PORT"
+  resend_stop "$PEER_PORT" "$T/in"
+  run_prog --deadline 20 --stdin "$T/in" "${STOP_ARGS[@]}" --under env "LD_PRELOAD=$PROCSIG_SHORT_WRITES_SO" -- echo_mpclient 127.0.0.1 "$PEER_PORT"
   finish_bg peer 10 || true
   expect_same C.ALL.SHORT_WRITES "$T/sent" "$T/received" "what the server received from echo_mpclient"
 }

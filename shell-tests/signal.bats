@@ -80,6 +80,43 @@ $(cat -A "$PTY_OUT")"
 $(cat -A "$PTY_OUT")"
 }
 
+# A handler that calls stdio (puts, printf) while main is inside stdio's
+# own write(2) finds the stream's buffer mid-flush: glibc's stream lock is
+# recursive, so nothing stops it, and the line main was writing goes out
+# twice (or is lost). strace's fault injection delivers SIGINT exactly
+# there, every run: on entry to the program's third write(2) to the
+# terminal (-P: only writes to it are counted), which for the chapter's
+# program is the second 'wait...', after one sleep and one alarm, with
+# both handlers long installed.
+@test "C.SIGNAL.SAFE: a SIGINT delivered inside the program's write(2) of a line (strace --inject) neither duplicates nor loses a line" {
+  [ "${#WRAP[@]}" = 0 ] || skip "set-up: strace cannot trace a program already under the layer '${WRAP[*]}'"
+  command -v strace >/dev/null || skip "set-up: strace is not installed (ci/setup installs it)"
+  strace -qq -o /dev/null true 2>"$T/strace.err" ||
+    skip "set-up: strace cannot trace here: $(head -c 300 "$T/strace.err")"
+  run_deadline signal 0.25
+  # shellcheck disable=SC2016 # $$ and $0 are the inner shell's
+  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PY[@]}" "$HELPERS/pty_run.py" --deadline "$REPLY" -- \
+    sh -c 'exec strace -qq -o /dev/null -P "$(readlink "/proc/$$/fd/1")" -e trace=write \
+      -e inject=write:signal=INT:when=3 "$0"' "$(prog signal)"
+  printf '%s\n' "$output" >"$T/pty.out"
+  [ "$status" -ne 124 ] || fail "C.SIGNAL.SAFE: cut off at the $REPLY s deadline: $stderr
+$(cat -A "$T/pty.out")"
+  [ "$status" -ne 130 ] || fail "C.SIGNAL.SAFE: terminated by SIGINT (status 130)
+$(cat -A "$T/pty.out")"
+  [ "$status" -eq 0 ] || fail "C.SIGNAL.SAFE: status $status: $stderr"
+  local waits ctrl_c timeouts others
+  waits=$(count_matching "$T/pty.out" '^wait\.\.\.$')
+  ctrl_c=$(count_matching "$T/pty.out" '^CTRL\+C pressed$')
+  timeouts=$(count_matching "$T/pty.out" '^Time out!$')
+  others=$(count_matching "$T/pty.out" '^(wait\.\.\.|CTRL\+C pressed|Time out!)$')
+  others=$(($(norm "$T/pty.out" | grep -c '') - others))
+  # The SIGINT came during a write, not a sleep: an alarm may or may not
+  # end the sleep after it, so two or three 'Time out!'.
+  [ "$waits" = 3 ] && [ "$ctrl_c" = 1 ] && [ "$timeouts" -ge 2 ] && [ "$timeouts" -le 3 ] && [ "$others" = 0 ] ||
+    fail "C.SIGNAL.SAFE: with SIGINT delivered inside a write(2) to the terminal, $waits 'wait...' (expected 3), $ctrl_c 'CTRL+C pressed' (1), $timeouts 'Time out!' (2 or 3) and $others other lines: a line was duplicated or lost
+$(cat -A "$T/pty.out")"
+}
+
 @test "C.ALL.TIME_SCALE: scaled below 1 s, signal still catches SIGALRM (and SIGINT): alarms stay signals" {
   start_bg s --scale 0.5 -- signal
   local pid=${BG_PID[s]} caught

@@ -16,8 +16,9 @@ ${report#$'\n'}"
 
 # describe_run: one paragraph on the last run, for failure messages.
 describe_run() {
-  printf 'status: %s, elapsed: %s s\n--- stdout ---\n%s\n--- stderr ---\n%s\n' \
-    "$STATUS" "$ELAPSED" "$(head -c 2000 "$OUT" | cat -A | head -n 40)" "$(head -c 2000 "$ERR")"
+  printf 'status: %s%s, elapsed: %s s\n--- stdout ---\n%s\n--- stderr ---\n%s\n' \
+    "$STATUS" "${STOP_WHY:+ (stopped by the test: $STOP_WHY)}" "$ELAPSED" \
+    "$(head -c 2000 "$OUT" | cat -A | head -n 40)" "$(head -c 2000 "$ERR")"
   [ -z "$ORPHANS" ] || printf -- '--- left behind ---\n%s' "$ORPHANS"
 }
 
@@ -26,6 +27,9 @@ expect_status() {
   local why=${3:-}
   if [ "$STATUS" = timeout ]; then
     fail "$1: still running at the deadline, expected exit status $2${why:+: $why}
+$(describe_run)"
+  elif [ "$STATUS" = stopped ]; then
+    fail "$1: stopped before its end, as it would not end: ${STOP_WHY}; expected exit status $2${why:+: $why}
 $(describe_run)"
   elif [ "$STATUS" != "$2" ]; then
     fail "$1: exit status $STATUS, expected $2${why:+: $why}

@@ -17,7 +17,10 @@ stdout (it ended first). Then the pipe is drained: the program's output
 goes to stdout.
 
 Exit status: the program's (128+n for signal n); 124 on deadline; 125 on
-bad usage; 122 when this kernel cannot show where a process blocks.
+bad usage; 122 when the set-up cannot be made: this kernel cannot show
+where a process blocks, or the program went to sleep with no child left
+before any write blocked (its lines held in its stdio buffer; it is then
+killed at once).
 Processes it leaves behind are killed and reaped.
 """
 
@@ -112,6 +115,21 @@ def ended_child(kid, deadline):
     return f"child {kid} {what.replace('exit ', '')}"
 
 
+def in_sleep_call(pid):
+    """Blocked in nanosleep or clock_nanosleep (wchan; or on x86_64 the
+    system call number, where wchan is hidden)."""
+    if "nanosleep" in read_proc(pid, "wchan"):
+        return True
+    return os.uname().machine == "x86_64" and read_proc(pid, "syscall").split(" ")[:1] in (["35"], ["230"])
+
+
+def holds_its_lines(pid):
+    """Asleep with no child left and nothing blocked on the pipe: its lines
+    wait in its stdio buffer (stdout in a pipe is fully buffered), so no
+    write will block while a child is there to look at."""
+    return not children_of(pid) and in_sleep_call(pid) and not blocked_on_pipe(pid)
+
+
 def can_see_blocking():
     """Whether this kernel shows where a process is blocked: /proc/PID/syscall
     (user-mode Linux lacks it), or a /proc/PID/wchan that names a function
@@ -154,6 +172,15 @@ def main():
             report += [ended_child(kid, deadline) for kid in children_of(watched)]
             wstatus = None
             break
+        if holds_its_lines(watched):
+            kill_session(pid)
+            os.waitpid(pid, 0)
+            kill_and_reap_all()
+            sys.stderr.write("blocked_stdout: the program sleeps with no child left and no write to stdout "
+                             "blocked: its lines are held in its stdio buffer until it ends (the set-up "
+                             "needs them written while its children exist)\n")
+            return 122
+
         if time.monotonic() > deadline:
             kill_session(pid)
             os.waitpid(pid, 0)

@@ -82,6 +82,33 @@ start_peer() {
   fail "socat: could not listen on a free port"
 }
 
+# sent_over PORT BYTES: an open connection to 127.0.0.1:PORT (established,
+# or closed by the peer only) has
+# carried more than BYTES bytes towards PORT, as the kernel counts them
+# (ss -i bytes_sent, Linux 4.19 on; without it this is never true): a
+# client whose input is BYTES long has sent something twice. The programs'
+# own side of a server (source port PORT) is not counted.
+sent_over() {
+  local most
+  most=$(ss -tniH state established state close-wait "( dst 127.0.0.1:$1 )" 2>/dev/null |
+    grep -o 'bytes_sent:[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)
+  [ -n "$most" ] && [ "$most" -gt "$2" ]
+}
+
+# resend_stop PORT INPUT: in STOP_ARGS, the run_prog options that stop a
+# client of PORT reading the regular file INPUT once it has sent more than
+# INPUT holds (the chapter's clients send their last line again and again
+# at end of input: that proves the verdict, no deadline need pass). None
+# for an INPUT that is not a regular file.
+resend_stop() {
+  STOP_ARGS=()
+  [ -f "$2" ] || return 0
+  local size
+  size=$(wc -c <"$2")
+  STOP_ARGS=(--stop-when "sent_over $1 $size"
+    "it had sent more than the $size bytes of its input on its connection (the kernel's count, ss -i bytes_sent): it sends again what it had sent")
+}
+
 # make_data FILE SIZE: SIZE random bytes (NULs and newlines included, no
 # q or Q, so no line can be a client's quit command).
 make_data() { head -c "$2" /dev/urandom | tr 'qQ' 'xX' >"$1"; }

@@ -59,6 +59,27 @@ no_zombies_of() { [ -z "$(zombies_of "$1")" ]; }
 no_children_of() { [ -z "$(children_of "$1")" ]; }
 gone() { ! [ -e "/proc/$1" ]; }
 
+# in_sleep_call PID: PID is blocked in nanosleep or clock_nanosleep, as
+# /proc/PID/wchan names it (or, where wchan is hidden, the system call
+# number of /proc/PID/syscall on x86_64). An observation: used to give up
+# on a premise, never to fail a program.
+in_sleep_call() {
+  local where='' nr=''
+  { read -r where <"/proc/$1/wchan"; } 2>/dev/null || true
+  [[ $where == *nanosleep* ]] && return 0
+  [ -n "${MACHINE:-}" ] || MACHINE=$(uname -m)
+  { read -r nr _ <"/proc/$1/syscall"; } 2>/dev/null || return 1
+  [ "$MACHINE" = x86_64 ] && { [ "$nr" = 35 ] || [ "$nr" = 230 ]; }
+}
+
+# holds_its_lines PID FILE REGEX: PID sleeps with no child left, and its
+# stdout FILE has no line matching REGEX, the last line it prints before
+# that sleep: its lines are held in its stdio buffer until it exits (which
+# the contract allows), so none can be matched with its children while
+# they exist. (A child may have written a copy of the parent's buffer at
+# its exit: C.ALL.NO_DUP's business.)
+holds_its_lines() { ! grep -qE -- "$3" "$2" && no_children_of "$1" && in_sleep_call "$1"; }
+
 # fd_count PID: how many descriptors PID holds.
 fd_count() {
   local -a fds=("/proc/$1/fd/"*)

@@ -15,7 +15,8 @@ FIFO the caller reads, or a file), one per line:
     pid <pid>                  the program has been started
     listening                  (--listen) it listens on 127.0.0.1 or ::1, PORT
     sched <run> <wait> | sched -  seconds the ended program spent on a CPU and
-                               waiting for one (/proc/PID/schedstat), if known
+                               waiting for one (/proc/PID/schedstat), and its
+                               voluntary context switches, if known
     exit <status> | signal <n> | timeout | killed
     orphan <pid> <state> <args>  a process left behind when the program ended
     done <seconds>             from start to the program's end; nothing follows
@@ -255,16 +256,28 @@ def kill_session(pid):
 
 def schedstat(pid):
     """The program's time on a CPU and waiting for one, from
-    /proc/PID/schedstat (nanoseconds): "sched <run> <wait>", or "sched -"
-    where the kernel has no such file. Run plus wait is the time it was
-    runnable: about its whole life for a busy loop however loaded the
-    machine, about nothing for a program that sleeps."""
+    /proc/PID/schedstat (nanoseconds), and how many times it blocked or
+    slept (voluntary context switches, /proc/PID/status): "sched <run>
+    <wait> <voluntary>" ("-" for a count the kernel does not show), or
+    "sched -" where the kernel has no schedstat. Run plus wait is the time
+    it was runnable: about its whole life for a busy loop, about nothing
+    for a program that sleeps on an idle machine; on a loaded one a short
+    burst of work can wait long for a CPU, but only a program that sleeps
+    or blocks adds voluntary switches."""
     try:
         with open(f"/proc/{pid}/schedstat") as f:
             run, wait = f.read().split()[:2]
-        return f"sched {int(run) / 1e9:.3f} {int(wait) / 1e9:.3f}"
     except (OSError, ValueError):
         return "sched -"
+    voluntary = "-"
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("voluntary_ctxt_switches:"):
+                    voluntary = line.split()[1]
+    except OSError:
+        pass
+    return f"sched {int(run) / 1e9:.3f} {int(wait) / 1e9:.3f} {voluntary}"
 
 
 def main():

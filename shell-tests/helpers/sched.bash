@@ -79,7 +79,8 @@ scaled_or_unscaled() {
 }
 
 # run_prog [options] NAME [ARG...]: runs a program to its end and records
-#   STATUS   its exit status (128+n for signal n), or "timeout"
+#   STATUS   its exit status (128+n for signal n), "timeout", or "stopped"
+#            (--stop-when: the test stopped it, STOP_WHY says on what)
 #   OUT ERR  files holding its stdout and stderr; EV its events
 #   PID      its process ID;  ELAPSED  seconds from start to end
 #   SCHED    "<run> <wait>": seconds it spent on a CPU and runnable waiting
@@ -90,12 +91,19 @@ scaled_or_unscaled() {
 #   program's unscaled_deadline, which holds whether or not it honours the scale),
 #   --stdin FILE (default /dev/null), --to pipe|file (default pipe),
 #   --tag NAME (file names, default run), --under CMD... -- (a command that
-#   execs the program: env LD_PRELOAD=..., prlimit).
+#   execs the program: env LD_PRELOAD=..., prlimit),
+#   --stop-when 'CMD' WHY: CMD (eval'd at every look of the deadline loop)
+#   proves the verdict before the program's end (a client that has sent
+#   more than its whole input: sent_over); once it holds the program is
+#   stopped: STATUS stopped, STOP_WHY "WHY (seen after S s)".
 run_prog() {
   local scale=$SCALE set_scale=1 deadline='' stdin=/dev/null to=pipe tag=run
+  local stop_when='' stop_why=''
   local -a under=()
+  STOPPED_ON=''
   while [ $# -gt 0 ]; do
     case $1 in
+      --stop-when) stop_when=$2 stop_why=$3; shift 3 ;;
       --scale | --scale-raw) scale=$2; shift 2 ;;
       --noscale) set_scale=0; shift ;;
       --deadline) deadline=$2; shift 2 ;;
@@ -121,12 +129,51 @@ run_prog() {
   [ "${#WRAP[@]}" = 0 ] || follow=(--program "$exe")
   local -a cmd=("${envs[@]}" "${PY[@]}" "$HELPERS/run_bounded.py" --deadline "$deadline"
     --events "$EV" "${follow[@]}" -- "${under[@]}" "${WRAP[@]}" "$exe" "$@")
-  if [ "$to" = file ]; then
+  if [ -n "$stop_when" ]; then
+    run_stoppable "$to" "$stdin" "$deadline" "$stop_when" "$stop_why" "${cmd[@]}"
+  elif [ "$to" = file ]; then
     "${cmd[@]}" <"$stdin" >"$OUT" 2>"$ERR" 3>&- || true
   else
     "${cmd[@]}" <"$stdin" 2>"$ERR" 3>&- | cat >"$OUT"
   fi
   read_events "$EV"
+  if [ -n "$STOPPED_ON" ]; then STATUS=stopped STOP_WHY=$STOPPED_ON; fi
+}
+
+# stop_due: true at most every 0.2 s (run_stoppable's pace for STOP).
+stop_due() {
+  now_us
+  [ "$REPLY" -ge "$STOP_DUE" ] || return 1
+  STOP_DUE=$((REPLY + 200000))
+}
+
+# run_stoppable TO STDIN DEADLINE STOP WHY RUNNER...: run_prog's run with
+# --stop-when: the runner in the background (stdout through a FIFO when TO
+# is pipe), watched by the deadline loop until it ends or STOP holds; then
+# the runner is told to stop (it kills and reaps the program's session).
+run_stoppable() {
+  local to=$1 stdin=$2 deadline=$3 stop=$4 why=$5 runner copier='' out=$OUT
+  shift 5
+  if [ "$to" != file ]; then
+    out=$T/stdout.fifo
+    rm -f "$out"; mkfifo "$out"
+    cat <"$out" >"$OUT" &
+    copier=$!
+  fi
+  "$@" <"$stdin" >"$out" 2>"$ERR" 3>&- &
+  runner=$!
+  # The runner ends the program at its deadline: this bound is a last resort.
+  # STOP may fork (ss): it is looked at every 0.2 s, the runner's end at
+  # every turn of the loop.
+  STOP_DUE=0
+  if within "$((deadline + 30))" eval "! alive $runner || { stop_due && { $stop; }; }" && alive "$runner"; then
+    STOPPED_ON="$why (seen after $WAITED s)"
+    kill -TERM "$runner" 2>/dev/null || true
+  elif alive "$runner"; then
+    kill -KILL "$runner" 2>/dev/null || true
+  fi
+  wait "$runner" || true
+  [ -z "$copier" ] || wait "$copier" || true
 }
 
 # run_quick [--scale-raw S] [--deadline S (10)] [--tag NAME] NAME [ARG...]: for
@@ -147,7 +194,7 @@ run_quick() {
   done
   local exe
   exe=$(prog "$1"); shift
-  OUT=$T/$tag.out ERR=$T/$tag.err ORPHANS='' ELAPSED=''
+  OUT=$T/$tag.out ERR=$T/$tag.err ORPHANS='' ELAPSED='' STOP_WHY=''
   STATUS=0
   timeout -s KILL "$deadline" "${envs[@]}" "${WRAP[@]}" "$exe" "$@" </dev/null >"$OUT" 2>"$ERR" 3>&- || STATUS=$?
   [ "$STATUS" != 137 ] || STATUS=timeout
@@ -156,7 +203,7 @@ run_quick() {
 # read_events FILE: sets STATUS, PID, ELAPSED, ORPHANS from an events file.
 read_events() {
   local kind rest
-  STATUS='' PID='' ELAPSED='' ORPHANS='' SCHED=-
+  STATUS='' PID='' ELAPSED='' ORPHANS='' SCHED=- STOP_WHY=
   while read -r kind rest; do
     case $kind in
       pid) PID=$rest ;;
@@ -270,12 +317,13 @@ next_event() {
 }
 
 # finish_bg TAG SECONDS: reads events until 'done'; sets BG_STATUS (as
-# STATUS of run_prog) and BG_ORPHANS, reaps the runner and forgets TAG.
+# STATUS of run_prog), BG_ORPHANS and BG_ELAPSED (seconds it ran), reaps
+# the runner and forgets TAG.
 # A program still running after SECONDS fails (next_event's message) and
 # is left to the teardown, which kills it.
 finish_bg() {
   local tag=$1 secs=$2 ended=0
-  BG_STATUS='' BG_ORPHANS=''
+  BG_STATUS='' BG_ORPHANS='' BG_ELAPSED=''
   # A while loop's status is its last body command's, not the condition's:
   # the end is recorded explicitly.
   while next_event "$tag" "$secs" "$tag to end"; do
@@ -284,7 +332,7 @@ finish_bg() {
       signal) BG_STATUS=$((128 + EVENT_ARG)) ;;
       timeout | killed) BG_STATUS=$EVENT ;;
       orphan) BG_ORPHANS+="$EVENT_ARG"$'\n' ;;
-      done) ended=1 && break ;;
+      done) BG_ELAPSED=$EVENT_ARG ended=1 && break ;;
     esac
   done
   [ "$ended" = 1 ] || return 1

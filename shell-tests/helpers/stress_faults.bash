@@ -77,6 +77,21 @@ cpu_ticks() {
   REPLY=$((f[11] + f[12]))
 }
 
+# ctxt_switches PID: "<voluntary> <involuntary>" context switches of PID
+# (/proc/PID/status), in REPLY. A process that blocks or sleeps adds a
+# voluntary one each time; one that is preempted, an involuntary one.
+ctxt_switches() {
+  local key value vol='' invol=''
+  while read -r key value _; do
+    case $key in
+      voluntary_ctxt_switches:) vol=$value ;;
+      nonvoluntary_ctxt_switches:) invol=$value ;;
+    esac
+  done <"/proc/$1/status" 2>/dev/null || return 1
+  [ -n "$vol" ] && [ -n "$invol" ] || return 1
+  REPLY="$vol $invol"
+}
+
 # unused_uid: a user ID no process has, in REPLY. RLIMIT_NPROC counts every
 # process of a user; a user of its own makes the count ours alone, where
 # nobody's could grow under another test running at the same time.

@@ -13,6 +13,7 @@ the command's; 125 on bad usage or when it cannot be started.
 """
 
 import os
+import signal
 import sys
 import termios
 
@@ -44,6 +45,12 @@ def main(argv):
     os.close(master)
     os.dup2(slave, 1)
     os.close(slave)
+    # Python ignores SIGPIPE and SIGXFSZ, and an ignored signal stays
+    # ignored across exec: the command gets the default actions it would
+    # have had without this helper (a server child writing to a vanished
+    # client must be able to die of SIGPIPE, C.ECHO_MPSERV.BAD_CLIENT).
+    for s in (signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(s, signal.SIG_DFL)
     try:
         os.execvp(command[0], command)
     except OSError as e:

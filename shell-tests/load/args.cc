@@ -11,8 +11,8 @@ namespace {
 
 using Values = std::map<std::string, std::string, std::less<>>;
 
-constexpr std::string_view kValueOptions[] = {"--port",    "--host",        "--deadline",
-                                              "--clients", "--connections", "--bytes"};
+constexpr std::string_view kValueOptions[] = {"--port",        "--host",  "--deadline", "--clients",
+                                              "--connections", "--bytes", "--window"};
 
 bool takes_value(std::string_view name) {
   for (const auto option : kValueOptions) {
@@ -45,7 +45,7 @@ bool belongs_to(std::string_view name, Mode mode) {
     case Mode::kRate:
       return name == "--clients" || name == "--connections";
     case Mode::kBurst:
-      return name == "--clients" || name == "--hold";
+      return name == "--clients" || name == "--hold" || name == "--window";
     case Mode::kBulk:
       return false;
   }
@@ -170,6 +170,14 @@ std::variant<Options, std::string> parse_args(int argc, const char* const* argv)
                      "must be a decimal integer from 1 to " + std::to_string(max));
     }
     options.clients = *n;
+  }
+  if (const auto window = values.find("--window"); window != values.end()) {
+    const auto n = parse_count(window->second, 1, kMaxBurstClients);
+    if (!n) {
+      return invalid("--window", window->second,
+                     "must be a decimal integer from 1 to " + std::to_string(kMaxBurstClients));
+    }
+    options.window = *n;
   }
   if (*mode == Mode::kRate) {
     const auto connections = values.find("--connections");

@@ -21,6 +21,7 @@ struct Options {
   uint64_t connections = 0;  // rate only
   uint64_t bytes = 0;        // per connection
   bool hold = false;         // burst only
+  uint64_t window = 0;       // burst only: connections in progress at once (0: all)
 };
 
 inline constexpr uint64_t kMaxRateClients = 1024;
@@ -30,7 +31,7 @@ inline constexpr double kMaxDeadlineSeconds = 86400;
 
 inline constexpr const char* kUsage =
     "Usage : echo_load rate|bulk|burst --port P [--host ADDR] [--deadline SECONDS] "
-    "[--clients C] [--connections N] [--bytes B] [--hold]";
+    "[--clients C] [--connections N] [--bytes B] [--hold] [--window W]";
 
 // The options of argv, or the one line (without newline) that tells what
 // is wrong with them.

@@ -3,11 +3,14 @@
 // With --hold the connections stay open once echoed: the JSON line is the
 // caller's checkpoint that every one is served (N children alive), and
 // the end of file on stdin is its signal to close them all in one loop
-// (N children ending at once).
+// (N children ending at once). With --window W at most W connections are
+// being opened or echoed at a time: N held at once, without N connects at
+// once.
 #include <poll.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -85,22 +88,36 @@ class Burst {
   }
 
  private:
+  // Opens the first connections: all of them, or --window of them (then
+  // each one echoed opens the next, so that no more than the window is in
+  // progress at once and a small listen backlog is never overrun).
   std::optional<Outcome> open_all() {
     connections_.reserve(options_.clients);
-    std::string error;
-    for (uint64_t i = 0; i < options_.clients; ++i) {
-      UniqueFd fd = start_connect(options_.endpoint, error);
-      if (!fd) {
-        return connection_failed(i, error);
+    const uint64_t first = options_.window == 0 ? options_.clients : options_.window;
+    while (connections_.size() < std::min(first, options_.clients)) {
+      if (auto failure = open_next()) {
+        return failure;
       }
-      epoll_event event{};
-      event.events = EPOLLOUT;
-      event.data.u64 = i;
-      if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd.get(), &event) != 0) {
-        return connection_failed(i, errno_text("epoll_ctl", errno));
-      }
-      connections_.push_back({std::move(fd), Exchange(pattern_, i, options_.bytes)});
     }
+    return std::nullopt;
+  }
+
+  // Opens connection number connections_.size() (the vector never grows
+  // past its reserve, so the addresses epoll keys on stay put).
+  std::optional<Outcome> open_next() {
+    const uint64_t i = connections_.size();
+    std::string error;
+    UniqueFd fd = start_connect(options_.endpoint, error);
+    if (!fd) {
+      return connection_failed(i, error);
+    }
+    epoll_event event{};
+    event.events = EPOLLOUT;
+    event.data.u64 = i;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd.get(), &event) != 0) {
+      return connection_failed(i, errno_text("epoll_ctl", errno));
+    }
+    connections_.push_back({std::move(fd), Exchange(pattern_, i, options_.bytes)});
     return std::nullopt;
   }
 
@@ -127,6 +144,11 @@ class Burst {
         }
         if (connections_[index].exchange.done()) {
           --incomplete;
+          if (connections_.size() < options_.clients) {
+            if (auto failure = open_next()) {
+              return failure;
+            }
+          }
         }
       }
     }

@@ -14,8 +14,9 @@
 //   One connection: a writer thread sends B bytes then shuts down its side,
 //   a reader thread checks them at the same time, then expects end of stream.
 //   {"mode":"bulk","bytes":B,"seconds":S,"mib_per_second":X}
-// burst --clients N [--bytes B=64] [--hold]
-//   N connections opened at once, B bytes echoed on each; time runs from
+// burst --clients N [--bytes B=64] [--hold] [--window W]
+//   N connections opened at once (with --window, W at a time: each one
+//   echoed opens the next), B bytes echoed on each; time runs from
 //   the first connect to the last byte echoed. Without --hold each closes
 //   once echoed; with --hold all stay open, the JSON line is printed (and
 //   flushed), and they are closed together at end of file on stdin.

@@ -57,6 +57,16 @@ TEST(ParseArgs, BurstWithHoldAndSize) {
   EXPECT_EQ(o.clients, 1000U);
   EXPECT_EQ(o.bytes, 65536U);
   EXPECT_TRUE(o.hold);
+  EXPECT_EQ(o.window, 0U);
+}
+
+TEST(ParseArgs, BurstWindow) {
+  EXPECT_EQ(parsed({"burst", "--clients", "1000", "--window", "4", "--port", "1"}).window, 4U);
+  EXPECT_EQ(error_of({"burst", "--clients", "2", "--window", "0", "--port", "1"}),
+            "echo_load: invalid --window '0': must be a decimal integer from 1 to 1000000");
+  EXPECT_EQ(
+      error_of({"rate", "--port", "1", "--clients", "2", "--connections", "2", "--window", "2"}),
+      "echo_load: --window is not an option of rate");
 }
 
 TEST(ParseArgs, NoModeOrAnUnknownOneGivesTheUsage) {
