@@ -185,3 +185,29 @@ int main(int argc, char** argv) {
             self.skipTest(err.strip())
         self.assertEqual(status, 0, err)
         self.assertEqual(out.splitlines(), ["parent aarch64", "child aarch64"])
+
+    SETUID_PROGRAM = r"""
+#include <stdio.h>
+#include <unistd.h>
+int main(void) { printf("euid %d\n", (int)geteuid()); return 0; }
+"""
+
+    def test_a_set_user_id_program_runs_as_its_owner(self):
+        # binfmt_misc's C flag: without it the credentials come from QEMU,
+        # and the program would print euid 0.
+        if not shutil.which("aarch64-linux-gnu-gcc") or not shutil.which("qemu-aarch64"):
+            self.skipTest("no aarch64-linux-gnu-gcc or qemu-aarch64")
+        if os.geteuid() != 0:
+            self.skipTest("needs root to give the program to nobody")
+        source = self.write("s.c", self.SETUID_PROGRAM)
+        program = os.path.join(self.tmp, "s")
+        status, _, err = run(["aarch64-linux-gnu-gcc", "-static", "-O1", "-o", program, source],
+                             timeout=120)
+        self.assertEqual(status, 0, err)
+        os.chown(program, 65534, 65534)
+        os.chmod(program, 0o4755)
+        status, out, err = run([cross("run-emulated"), "aarch64", program], timeout=120)
+        if status == 3:
+            self.skipTest(err.strip())
+        self.assertEqual(status, 0, err)
+        self.assertEqual(out.splitlines(), ["euid 65534"])
