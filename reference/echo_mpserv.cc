@@ -31,9 +31,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "args.h"
 #include "errors.h"
@@ -147,14 +147,22 @@ int send_fully(int client, const char* data, size_t len) {
   return 0;
 }
 
+// The log lines go to stdout in one write(2) each, formatted on the
+// stack: what a line-buffered stdout delivers (docs/contract.md), without
+// the stdio buffer and FILE that the parent would write after every fork
+// and a child would copy, a page each. Nothing else is written to stdout
+// (there is nothing for stdio to flush or to duplicate at fork).
+void log_line(const char* line, size_t len) { (void)procsig::write_all(STDOUT_FILENO, line, len); }
+template <size_t N>
+void log_line(const char (&line)[N]) {
+  log_line(line, N - 1);
+}
+
 // A child ends with _exit(): exit() would also run the destructors of the
 // C++ runtime and of every shared library, whose writes to pages shared
 // with the parent each cost a page copy (about a tenth of the connection
 // rate, docs/performance.md).
-[[noreturn]] void end_child(int status) {
-  (void)std::fflush(stdout);
-  _exit(status);
-}
+[[noreturn]] void end_child(int status) { _exit(status); }
 
 // The child's whole life: echo until the client closes, then exit. The
 // buffer is most of the private memory a child costs once it has echoed
@@ -187,9 +195,12 @@ int send_fully(int client, const char* data, size_t len) {
       break;
     }
   }
-  close(client);
+  // No close(client): _exit() closes it right after the log line. Closed
+  // here, it cost the child about 15 µs more per connection, measured
+  // (ci/bench/cpu-cost, docs/performance.md), and the line now comes
+  // before the client sees the end of the connection.
   if (client_left) {
-    std::puts("client disconnected...");
+    log_line("client disconnected...\n");
     end_child(procsig::kExitOk);
   }
   if (error == EAGAIN || error == EWOULDBLOCK) {
@@ -205,7 +216,9 @@ class Server {
   // `wait_mask` is the mask ppoll() waits with; children run with it too,
   // so that SIGTERM reaches them even if our caller had it blocked.
   Server(procsig::UniqueFd listener, const sigset_t& wait_mask, Options options)
-      : listener_(std::move(listener)), wait_mask_(wait_mask), options_(std::move(options)) {}
+      : listener_(std::move(listener)), wait_mask_(wait_mask), options_(std::move(options)) {
+    children_.reserve(static_cast<size_t>(options_.max_children));
+  }
 
   void run() {
     while (g_stop == 0) {
@@ -223,9 +236,7 @@ class Server {
       }
       if (g_child_ended != 0) {
         g_child_ended = 0;
-        for (const procsig::Reaped& r : procsig::reap_all_ended()) {
-          forget(r.pid);
-        }
+        reap_ended_children();
       }
       if (n > 0 && (p.revents & POLLIN) != 0 && g_stop == 0) {
         accept_batch();
@@ -261,7 +272,7 @@ class Server {
         backoff_ = true;
         return;
       }
-      std::puts("new client connected...");
+      log_line("new client connected...\n");
       const pid_t pid = fork();
       if (pid < 0) {
         procsig::report_errno("cannot fork for a new client", errno);
@@ -275,13 +286,35 @@ class Server {
         listener_.reset();
         serve_client(client.release(), options_);
       }
-      children_.insert(pid);
+      children_.push_back(pid);
     }  // the parent's copy of `client` closes at the end of each iteration
   }
 
+  // Reaps into an array on the stack: reap_all_ended()'s vector would
+  // allocate and free, writing heap pages and malloc's state each time.
+  void reap_ended_children() {
+    procsig::Reaped ended[kAcceptBatch];
+    size_t n = 0;
+    do {
+      n = procsig::reap_ended(ended, kAcceptBatch);
+      for (size_t i = 0; i < n; i++) {
+        forget(ended[i].pid);
+      }
+    } while (n == kAcceptBatch);
+  }
+
   void forget(pid_t pid) {
-    children_.erase(pid);
-    std::printf("removed proc id: %d\n", static_cast<int>(pid));
+    for (pid_t& child : children_) {
+      if (child == pid) {
+        child = children_.back();
+        children_.pop_back();
+        break;
+      }
+    }
+    char line[48];
+    const int len =
+        std::snprintf(line, sizeof line, "removed proc id: %d\n", static_cast<int>(pid));
+    log_line(line, static_cast<size_t>(len));
   }
 
   void stop() {
@@ -303,7 +336,11 @@ class Server {
   procsig::UniqueFd listener_;
   sigset_t wait_mask_;
   Options options_;
-  std::set<pid_t> children_;
+  // The children's pids, in no order. A flat array, reserved once: a fork
+  // and a reaping each write one slot, where a std::set would allocate or
+  // free a node and rebalance, writing heap pages and malloc's own state
+  // that the fork before has just shared with a child (a page copy each).
+  std::vector<pid_t> children_;
   bool backoff_ = false;
   bool bound_logged_ = false;
 };
@@ -314,7 +351,6 @@ int main(int argc, char* argv[]) {
   procsig::set_program_name("echo_mpserv");
   (void)procsig::load_time_scale();
   Options options = parse_options(argc, argv);
-  procsig::make_stdout_line_buffered();
 
   procsig::UniqueFd listener = procsig::listen_tcp(options.address, options.port);
   const int flags = fcntl(listener.get(), F_GETFL);

@@ -10,7 +10,7 @@ import re
 
 DOC_BEGIN = "<!-- bench:begin -->"
 DOC_END = "<!-- bench:end -->"
-COLUMNS = ("echo_mpserv", "socat", "in-line", "bare fork echo")
+COLUMNS = ("echo_mpserv", "socat", "in-line", "bare fork echo", "contract fork echo")
 
 
 def machine():
@@ -84,8 +84,9 @@ def table(results):
         f"Each figure is the median of {run['repeat']} run(s)"
         + (" (--quick: small sizes, targets not judged)." if run["quick"] else "."),
         "",
-        "| measurement | echo_mpserv | socat | in-line | bare fork echo | fork limit | ratios |",
-        "|---|--:|--:|--:|--:|--:|---|",
+        "| measurement | echo_mpserv | socat | in-line | bare fork echo | contract fork echo "
+        "| fork limit | ratios |",
+        "|---|--:|--:|--:|--:|--:|--:|---|",
     ]
     for row in results["rows"]:
         cells = [_cell(row["figures"].get(name)) for name in COLUMNS]
