@@ -43,8 +43,8 @@ $(describe_run)"
 }
 
 @test "C.SIGACTION.SIGINT_DEFAULT: a real Ctrl+C terminates sigaction by SIGINT" {
-  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PY[@]}" "$HELPERS/pty_run.py" \
-    --deadline 20 --ctrl-c-after 'wait...' -- "$(prog sigaction)"
+  pty_command sigaction --deadline 20 --ctrl-c-after 'wait...'
+  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PTY_CMD[@]}"
   [ "$status" -eq 130 ] ||
     fail "C.SIGACTION.SIGINT_DEFAULT: status $status after Ctrl+C, expected termination by SIGINT (130): SIGINT must not be handled
 $output"

@@ -19,6 +19,8 @@ describe_run() {
   printf 'status: %s, elapsed: %s s\n--- stdout ---\n%s\n--- stderr ---\n%s\n' \
     "$STATUS" "$ELAPSED" "$(head -c 2000 "$OUT" | cat -A | head -n 40)" "$(head -c 2000 "$ERR")"
   [ -z "$ORPHANS" ] || printf -- '--- left behind ---\n%s' "$ORPHANS"
+  [ -z "${LAYER:-}" ] || printf -- '--- under %s ---\nthe program: pid %s; the layer: pid %s; found: %s\n' \
+    "${WRAP[*]}" "$PID" "${LAYER%% *}" "${LAYER#* }"
 }
 
 # expect_status RULE N [WHY]: the last run ended with status N.
