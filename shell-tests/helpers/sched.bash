@@ -7,7 +7,7 @@
 # shellcheck disable=SC2153 # SCALE is set by protocol.bash or the .bats file
 
 # The programs started in the background, by tag (emptied by common_setup).
-declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=()
+declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=() BG_LAYER=()
 
 # ------------------------------------------------------------ time scale
 
@@ -249,6 +249,19 @@ start_bg() {
   next_event "$tag" 30 "the start of $tag" || return 1
   [ "$EVENT" = pid ] || { fail "start_bg: unexpected first event '$EVENT $EVENT_ARG'"; return 1; }
   BG_PID[$tag]=$EVENT_ARG
+  # Under a layer the runner says at once how it found the program (the
+  # 'layer' event, BG_LAYER[TAG]: "<layer's pid> <how>").
+  if [[ " ${opts[*]} " == *" --program "* ]]; then
+    local line
+    bound 30
+    line=
+    read -r -t "$BOUND" -u "$fd" line || true
+    if [[ $line != "layer "* ]]; then
+      fail "start_bg: no 'layer' event after the pid of $tag (got '$line')"
+      return 1
+    fi
+    BG_LAYER[$tag]=${line#layer }
+  fi
 }
 
 # release_stdin TAG: closes the stdin held by start_bg --hold-stdin: the
@@ -263,7 +276,7 @@ release_stdin() {
 # next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG,
 # within SECONDS times the multiplier; skipped:
 # 'sched' (kept in BG_SCHED) and 'layer' (the layer's pid and how the program
-# was found in it, in BG_LAYER)
+# was found in it, in BG_LAYER[TAG]; start_bg reads it)
 # are skipped.
 next_event() {
   local line
@@ -278,7 +291,7 @@ next_event() {
     EVENT_ARG=${line#* }
     case $EVENT in
       sched) BG_SCHED=$EVENT_ARG ;;
-      layer) BG_LAYER=$EVENT_ARG ;;
+      layer) BG_LAYER[$1]=$EVENT_ARG ;;
       *) return 0 ;;
     esac
   done
