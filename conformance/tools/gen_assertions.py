@@ -51,6 +51,8 @@ REGENERATE = "ninja -C <builddir> assertions-doc"
 # call, its man page ("Linux clone(2)").
 AREAS += ("VFORK", "CLONE", "SPAWN", "PIDFD", "RUSAGE", "PDEATHSIG", "SUBREAPER", "PIDRANGE",
           "TTY")
+# issue 12 (platforms): signal numbers, /proc's view, resource limits.
+AREAS += ("SIGNUM", "PROCFS", "RLIMIT")
 CLAUSE_PATTERN = re.compile(r"^(XSH |XBD \d|Linux [a-z_0-9]+\([1-8]\)( |$))")
 
 HERE = os.path.dirname(os.path.realpath(__file__))

@@ -65,9 +65,10 @@ bool NoCoreDumps();
 
 // Whether a process with a handler for sig survives kill() of sig to
 // itself, unblocked and blocked-then-unblocked, tried in a forked child first. For the synchronous
-// signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) an emulator may take a sent signal for a fault
-// of its own and die (qemu-user does): the in-process tests then fail by this check instead of
-// ending the whole test process. Records a gtest failure naming the signal and the child's status.
+// signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) and SIGSYS an emulator may take a sent signal
+// for a fault of its own and die (qemu-user does; valgrind aborts on SIGSYS): the in-process tests
+// then fail by this check instead of ending the whole test process. Records a gtest failure naming
+// the signal and the child's status.
 bool SurvivesSelfKill(int sig);
 
 // Where the kernel sends core dumps: /proc/sys/kernel/core_pattern.
