@@ -18,6 +18,7 @@
 #include "param_assertion.h"
 #include "scoped_signal.h"
 #include "syscall_matchers.h"
+#include "unique_fd.h"
 #include "wait_status.h"
 
 namespace procsig::test {
@@ -111,18 +112,29 @@ PROCSIG_PARAM_TEST(SignalDefault, Stops, "XSH 2.4.3 Signal Actions",
                    "si_status) and SIGCONT lets it run on",
                    int sig) {
   ChildEvents events;
-  auto child = ForkChild([sig] {
+  // After the stop the child waits for the parent's byte, sent once it is
+  // continued: a layer that lets a stopped child run on (proot) cannot make
+  // it exit before the stop is reported (WAITPID.STOPPED_DOES_NOT_RUN
+  // judges the running on).
+  Pipe go;
+  ASSERT_TRUE(go.ok());
+  const int go_fd = go.read_end.get();
+  auto child = ForkChild([sig, go_fd] {
     PROCSIG_CHILD_CHECK(::setpgid(0, 0) == 0);
     PROCSIG_CHILD_CHECK(sig == SIGSTOP || ResetToDefault(sig));
     PROCSIG_CHILD_CHECK(::raise(sig) == 0);
+    char byte;
+    PROCSIG_CHILD_CHECK(::read(go_fd, &byte, 1) == 1);
     return 0;
   });
   ASSERT_TRUE(child);
+  go.read_end.reset();
   siginfo_t info;
   ASSERT_TRUE(events.Wait(child, WSTOPPED | WEXITED, &info));
   EXPECT_EQ(info.si_code, CLD_STOPPED);
   EXPECT_EQ(info.si_status, sig);
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
+  ASSERT_THAT(::write(go.write_end.get(), "x", 1), SyscallSucceedsWithValue(1));
   ASSERT_TRUE(events.Wait(child, WEXITED, &info));
   EXPECT_EQ(info.si_code, CLD_EXITED);
   EXPECT_EQ(info.si_status, 0);
