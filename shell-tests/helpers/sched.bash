@@ -70,6 +70,20 @@ run_deadline() {
   REPLY=$((run + DEADLINE_MARGIN))
 }
 
+# window_scale SCALE: in REPLY, the time scale for a run whose durations
+# are the window a test acts in (catching the children alive, stopping one
+# before it ends): SCALE times the multiplier, at most 1. Under a slow
+# layer the program's scaled sleeps do not slow down with the shell that
+# watches them (under UML at load 300 remove_zombie's children at 0.06
+# had ended before the shell saw them).
+window_scale() {
+  to_us "$1"
+  local us=$((REPLY * TIMEOUT_MULTIPLIER)) ms
+  [ "$us" -le 1000000 ] || us=1000000
+  printf -v ms '%06d' $((us % 1000000))
+  REPLY=$((us / 1000000)).$ms
+}
+
 # unscaled_deadline NAME: run_deadline at scale 1, without asking whether
 # NAME honours the scale: a bound for any implementation, for runs whose
 # deadline only matters when a program hangs.
