@@ -80,7 +80,8 @@ echo_file() {
 @test "C.ECHO_MPSERV.IPV6: 4097 bytes echoed over IPv6 on ::1" {
   grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null || skip "no IPv6 loopback on this machine"
   start_server ::1
-  timeout -k 2 10 socat -t 30 STDIO "TCP6:[::1]:$SERVER_PORT" <"$D/data.4097" >"$T/back" 3>&-
+  bound 10
+  timeout -k 2 "$BOUND" socat -t 30 STDIO "TCP6:[::1]:$SERVER_PORT" <"$D/data.4097" >"$T/back" 3>&-
   expect_same C.ECHO_MPSERV.IPV6 "$D/data.4097" "$T/back" "4097 bytes over IPv6"
 }
 
@@ -221,7 +222,8 @@ stop_case() {
   [ -z "$BG_ORPHANS" ] || fail "C.ECHO_MPSERV.STOP: after SIG$1 these processes of the server were left (pid state args):
 $BG_ORPHANS"
   # The connection was closed by the server's side.
-  read -r -t 5 -u "$held" line && fail "C.ECHO_MPSERV.STOP: the client's connection is still open after SIG$1"
+  bound 5
+  read -r -t "$BOUND" -u "$held" line && fail "C.ECHO_MPSERV.STOP: the client's connection is still open after SIG$1"
   exec {held}<&-
 }
 
@@ -291,11 +293,13 @@ $(cat -A "$SERVER_OUT")"
   expect_count C.ECHO_MPSERV.STOPPED_CHILD "$SERVER_OUT" '^removed proc id: ' 1 'removed proc id:'
 }
 
-# expect_echo_on FD LINE: LINE sent on FD comes back within 5 s.
+# expect_echo_on FD LINE: LINE sent on FD comes back within 5 s (times the
+# multiplier).
 expect_echo_on() {
   local reply=''
   printf '%s\n' "$2" >&"$1"
-  read -r -t 5 -u "$1" reply || true
+  bound 5
+  read -r -t "$BOUND" -u "$1" reply || true
   [ "$reply" = "$2" ] || fail "C.ECHO_MPSERV.STOPPED_CHILD: '$2' came back as '$reply' from the continued child"
 }
 

@@ -23,7 +23,8 @@ FORK_LINES=('Child Proc: [13, 27]' 'Parent Proc: [9, 23]')
 }
 
 @test "C.ALL.NO_DUP: fork on a terminal prints each line once" {
-  run "${PY[@]}" "$HELPERS/pty_run.py" --deadline 10 -- "$(prog fork)"
+  pty_command fork --deadline 10
+  run "${PTY_CMD[@]}"
   [ "$status" -eq 0 ] || fail "C.FORK.EXIT: status $status on a terminal: $output"
   printf '%s\n' "$output" >"$T/pty.out"
   expect_lines_any_order C.ALL.NO_DUP "$T/pty.out" "${FORK_LINES[@]}"

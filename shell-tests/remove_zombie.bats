@@ -60,13 +60,15 @@ $(cat -A "$file")"
   # collapse into one pending signal: the handler must loop on WNOHANG.
   # The children are the kernel's (the parent's children in /proc): stdout
   # in a pipe may hold the lines naming them until the parent exits.
-  start_bg rz --scale 0.06 -- remove_zombie
+  window_scale 0.06
+  local scale=$REPLY
+  start_bg rz --scale "$scale" -- remove_zombie
   local parent=${BG_PID[rz]} kids kid
   within 10 has_n_children "$parent" 2 ||
     fail "C.REMOVE_ZOMBIE.ALL_REAPED: remove_zombie ($parent) had $(children_of "$parent" | wc -l) children $WAITED s after its start, expected 2 (it was $(alive "$parent" && echo running || echo gone))"
   kill -STOP "$parent"
   kids=$(children_of "$parent")
-  run_deadline remove_zombie 0.06
+  run_deadline remove_zombie "$scale"
   local limit=$REPLY
   for kid in $kids; do
     within "$limit" eval "is_zombie_child $kid $parent || gone_or_not_child $kid $parent" ||
@@ -148,7 +150,9 @@ $(cat -A "$file")"
 @test "C.REMOVE_ZOMBIE.STOPPED_CHILD: a child stopped and continued is not reported then: no 'Removed proc id: 0', each report names a child once" {
   # stdout on a terminal, as the chapter runs it (in a pipe, lines repeated
   # by an unflushed fork are C.ALL.NO_DUP's).
-  start_bg rz --scale 0.2 --under-test remove_zombie -- "${PY[@]}" "$HELPERS/tty_out.py" "$T/rz.tty" -- \
+  window_scale 0.2
+  local scale=$REPLY
+  start_bg rz --scale "$scale" --under-test remove_zombie -- "${PY[@]}" "$HELPERS/tty_out.py" "$T/rz.tty" -- \
     "$(prog remove_zombie)"
   local parent=${BG_PID[rz]} kid
   # Both children forked: a launcher's helpers (a pyenv shim's) come and go
@@ -163,7 +167,7 @@ $(cat -A "$file")"
   kill -CONT "$kid"
   within 5 eval "! proc_stat $kid || [[ \$STATE != [Tt] ]]" ||
     fail "C.REMOVE_ZOMBIE.STOPPED_CHILD: child $kid still stopped $WAITED s after SIGCONT"
-  run_deadline remove_zombie 0.2
+  run_deadline remove_zombie "$scale"
   finish_bg rz "$REPLY"
   local out=$T/rz.tty
   [ "$(count_matching "$out" '^Removed proc id: 0$')" = 0 ] ||

@@ -12,8 +12,10 @@ setup_file() {
   shared_run signal file --scale "$SCALE" --to file
   # signal on a terminal at scale 0.25 (alarms of 0.5 s), Ctrl+C typed
   # after the first 'wait...', for C.SIGNAL.CTRL_C and C.SIGNAL.SAFE.
-  [ ! -x "$(prog signal)" ] || shared_command ctrl_c env PROCSIG_TIME_SCALE=0.25 \
-    "${PY[@]}" "$HELPERS/pty_run.py" --deadline 20 --ctrl-c-after 'wait...' -- "$(prog signal)"
+  [ ! -x "$(prog signal)" ] || {
+    pty_command signal --deadline 20 --ctrl-c-after 'wait...'
+    shared_command ctrl_c env PROCSIG_TIME_SCALE=0.25 "${PTY_CMD[@]}"
+  }
 }
 
 setup() {
@@ -129,8 +131,8 @@ $(cat -A "$T/pty.out")"
   # On a terminal, as the chapter runs it: Ctrl+C typed in each of the
   # three sleeps, each after its 'wait...' line.
   run_deadline signal 0.25
-  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PY[@]}" "$HELPERS/pty_run.py" \
-    --deadline "$REPLY" --ctrl-c-after 'wait...' --times 3 -- "${WRAP[@]}" "$(prog signal)"
+  pty_command signal --deadline "$REPLY" --ctrl-c-after 'wait...' --times 3
+  run --separate-stderr env PROCSIG_TIME_SCALE=0.25 "${PTY_CMD[@]}"
   printf '%s\n' "$output" >"$T/pty.out"
   [ "$status" -ne 130 ] || fail "C.SIGNAL.CTRL_C_AGAIN: terminated by SIGINT (status 130) after $(count_matching "$T/pty.out" '^CTRL\+C pressed$') 'CTRL+C pressed' lines
 $(cat -A "$T/pty.out")"

@@ -38,7 +38,9 @@ def _parser():
     b.add_argument("--name", default="", help="the run's name (default: the implementation's)")
     b.add_argument("--impl", default="", help="the implementation tested (its expectations.txt "
                                               "applies to the e2e and stress rows)")
-    b.add_argument("--target", default="", help="the platform expectations target used")
+    b.add_argument("--target", default="", help="the platform expectations target used (its "
+                                                "shell-tests/expectations/TARGET.txt applies to "
+                                                "the e2e and stress rows)")
     b.add_argument("--wrapper", default="", help="the command the conformance suite ran under")
     b.add_argument("--testlog", action="append", default=[],
                    help="a Meson JSON test log (repeatable; default "
@@ -130,7 +132,8 @@ def _build(args):
         cat = catalogue.conformance_assertions(args.catalogue)
     report = run.build(args.build_dir or args.out, testlogs, meta, SOURCE_ROOT, impl=impl,
                        xml_files=args.gtest_xml,
-                       conformance_catalogue=cat, only=args.only, tests=tests, broken=broken)
+                       conformance_catalogue=cat, only=args.only, tests=tests, broken=broken,
+                       target=args.target)
     write(report, args.out)
     return EXIT_OK
 

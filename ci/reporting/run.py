@@ -258,9 +258,13 @@ def totals(results, rows):
 
 
 def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
-          conformance_catalogue=None, tests_root=None, only="", tests=(), broken=()):
+          conformance_catalogue=None, tests_root=None, only="", tests=(), broken=(),
+          target=""):
     """tests_root is where the test files that ran were (default
-    source_root): the places to read more are given relative to it. only
+    source_root): the places to read more are given relative to it. The
+    e2e and stress rows take the expectations of the layer or platform
+    (shell-tests/expectations/TARGET.txt, the programs' counterpart of
+    conformance/expectations/TARGET.txt), then those of impl. only
     (--only's globs) keeps the rows it names, and every unexpected result.
     tests are MesonTests read elsewhere (meson_log.from_tap_file); broken
     is a list of (ID, message) for runs that ended before writing results."""
@@ -270,13 +274,19 @@ def build(build_dir, testlogs, meta, source_root, impl="", xml_files=None,
         tests.extend(meson_log.read(path))
     if xml_files is None:
         xml_files = find_gtest_xml(build_dir, tests)
-    expected = {}
+    sources = []
+    if target:
+        path = os.path.join(source_root, "shell-tests", "expectations", f"{target}.txt")
+        sources.append((catalogue.expectations(path), os.path.relpath(path, source_root)))
     if impl:
-        expected = catalogue.expectations(os.path.join(impl, "expectations.txt"))
+        path = os.path.join(impl, "expectations.txt")
+        sources.append((catalogue.expectations(path), path))
     results = conformance_results(tests, xml_files)
     for suite in ("e2e", "stress"):
         rules = tap_suite_results(tests, suite, _rule_id, tests_root)
-        results += apply_expectations(rules, expected, os.path.join(impl, "expectations.txt"))
+        for expected, source in sources:
+            rules = apply_expectations(rules, expected, source)
+        results += rules
     results += tap_suite_results(tests, "selfcheck", _variant_id, tests_root)
     for t in tests:
         if t.suite not in ("conformance", "e2e", "stress", "selfcheck"):

@@ -20,6 +20,8 @@ describe_run() {
     "$STATUS" "${STOP_WHY:+ (stopped by the test: $STOP_WHY)}" "$ELAPSED" \
     "$(head -c 2000 "$OUT" | cat -A | head -n 40)" "$(head -c 2000 "$ERR")"
   [ -z "$ORPHANS" ] || printf -- '--- left behind ---\n%s' "$ORPHANS"
+  [ -z "${LAYER:-}" ] || printf -- '--- under %s ---\nthe program: pid %s; the layer: pid %s; found: %s\n' \
+    "${WRAP[*]}" "$PID" "${LAYER%% *}" "${LAYER#* }"
 }
 
 # expect_status RULE N [WHY]: the last run ended with status N.
@@ -123,9 +125,11 @@ $want
 $(norm "$file" | cat -A)"
 }
 
-# elapsed_at_least SECONDS / elapsed_below SECONDS: compare ELAPSED.
+# elapsed_at_least SECONDS / elapsed_below SECONDS: compare ELAPSED. A
+# lower bound is the chapter's time and stays; an upper bound ("promptly")
+# is a bound like any other, times the multiplier (clock.bash).
 elapsed_at_least() { local want; to_us "$1"; want=$REPLY; to_us "$ELAPSED"; [ "$REPLY" -ge "$want" ]; }
-elapsed_below() { local want; to_us "$1"; want=$REPLY; to_us "$ELAPSED"; [ "$REPLY" -lt "$want" ]; }
+elapsed_below() { local want; bound "$1"; to_us "$BOUND"; want=$REPLY; to_us "$ELAPSED"; [ "$REPLY" -lt "$want" ]; }
 
 # log_count FILE REGEX: lines of a growing log that match.
 log_count() { grep -cE -- "$2" "$1" 2>/dev/null || true; }

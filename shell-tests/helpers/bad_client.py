@@ -35,6 +35,8 @@ import struct
 import sys
 import time
 
+from run_bounded import multiplied
+
 PIECE = 65536
 # A period that is no power of two, so that a chunk moved, lost or
 # repeated anywhere shows as a byte that differs.
@@ -184,7 +186,8 @@ def main(argv):
         raise Failed(2, "usage: bad_client.py stall|reset PORT [--deadline SECONDS]")
     try:
         port = int(argv[1])
-        deadline = float(argv[3]) if len(argv) == 4 else 10.0
+        # Times PROCSIG_TIMEOUT_MULTIPLIER, as every helper's deadline.
+        deadline = multiplied(float(argv[3]) if len(argv) == 4 else 10.0)
     except ValueError:
         raise Failed(2, "PORT must be an integer and SECONDS a number") from None
     try:

@@ -33,7 +33,7 @@ import signal
 import sys
 import time
 
-from run_bounded import PR_SET_CHILD_SUBREAPER, follow, kill_and_reap_all, kill_session, status_of
+from run_bounded import PR_SET_CHILD_SUBREAPER, follow, kill_and_reap_all, kill_session, multiplied, status_of
 
 # Named in the fcntl module from Python 3.10 only (Debian 11 has 3.9).
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -47,6 +47,7 @@ def parse_args():
     p.add_argument("--program", help="the program's path, when COMMAND runs it under a layer")
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
+    a.deadline = multiplied(a.deadline)  # times PROCSIG_TIMEOUT_MULTIPLIER
     if a.command and a.command[0] == "--":
         a.command = a.command[1:]
     if not a.command:
@@ -131,18 +132,47 @@ def holds_its_lines(pid):
 
 
 def can_see_blocking():
-    """Whether this kernel shows where a process is blocked: /proc/PID/syscall
-    (user-mode Linux lacks it), or a /proc/PID/wchan that names a function
-    (our parent, a shell waiting for us, is blocked somewhere)."""
-    return (os.path.exists(f"/proc/{os.getpid()}/syscall")
-            or read_proc(os.getppid(), "wchan") not in ("", "0"))
+    """Whether this kernel shows a process blocked writing to a full pipe,
+    asked of the kernel itself: a child writes one byte to a full pipe, and
+    once it sleeps (state S: the write is all it does), /proc/PID/syscall
+    or /proc/PID/wchan must say so within a moment. User-mode Linux has no
+    /proc/PID/syscall and a wchan that names no pipe_write."""
+    r, w = os.pipe()
+    fcntl.fcntl(w, F_SETPIPE_SZ, 1)
+    fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+    try:
+        while True:
+            os.write(w, b"\0" * 4096)
+    except BlockingIOError:
+        pass
+    fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    kid = os.fork()
+    if kid == 0:
+        try:
+            os.close(r)
+            os.write(w, b"\0")
+        finally:
+            os._exit(0)
+    os.close(w)
+    seen, asleep_since = False, None
+    until = time.monotonic() + multiplied(5)
+    while time.monotonic() < until and not seen:
+        seen = blocked_on_pipe(kid)
+        if not seen and stat_fields(kid)[:1] == ["S"]:
+            asleep_since = asleep_since or time.monotonic()
+            if time.monotonic() - asleep_since > multiplied(0.2):
+                break
+        time.sleep(0.002)
+    os.close(r)  # the write fails with EPIPE, or the child dies of SIGPIPE
+    os.waitpid(kid, 0)
+    return seen
 
 
 def main():
     args = parse_args()
     if not can_see_blocking():
-        sys.stderr.write("blocked_stdout: this kernel has neither /proc/PID/syscall nor a "
-                         "/proc/PID/wchan that names where a process blocks\n")
+        sys.stderr.write("blocked_stdout: this kernel shows no process blocked writing to a full "
+                         "pipe (neither /proc/PID/syscall nor /proc/PID/wchan says so)\n")
         return 122
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     deadline = time.monotonic() + args.deadline
@@ -160,7 +190,7 @@ def main():
         os._exit(125)
     os.close(w)
     # Under a layer (--program), the program's own process is watched.
-    watched = follow(pid, args.program, deadline) if args.program else pid
+    watched = follow(pid, args.program, deadline)[1] if args.program else pid
     report = []
     # Poll the program's state until it blocks or ends, a few ms apart.
     while True:

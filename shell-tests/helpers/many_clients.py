@@ -14,6 +14,8 @@ import socket
 import sys
 import time
 
+from run_bounded import multiplied
+
 
 def payload(i, size):
     head = f"client {i}\n".encode()
@@ -29,6 +31,7 @@ def main():
     p.add_argument("--size", type=int, default=2048)
     p.add_argument("--deadline", type=float, default=20.0)
     a = p.parse_args()
+    a.deadline = multiplied(a.deadline)  # times PROCSIG_TIMEOUT_MULTIPLIER
     deadline = time.monotonic() + a.deadline
     family = socket.AF_INET6 if ":" in a.host else socket.AF_INET
     socks = []

@@ -116,13 +116,14 @@ make_data() { head -c "$2" /dev/urandom | tr 'qQ' 'xX' >"$1"; }
 # socat_echo IN OUT [SECONDS]: sends IN to the server through socat, which
 # half-closes after IN and waits for the server to close; OUT gets the echo.
 # Sets SOCAT_STATUS (124: the server did not close within SECONDS, default
-# 5). Once a server of this file failed to close, later calls wait 1 s
+# 5, times the multiplier). Once a server of this file failed to close, later calls wait 1 s
 # only, so that a broken server fails every test quickly, not slowly.
 socat_echo() {
   local secs=${3:-5} marker=$BATS_FILE_TMPDIR/server-did-not-close
   [ ! -e "$marker" ] || secs=1
   SOCAT_STATUS=0
-  timeout -k 2 "$secs" socat -t 30 -T 30 STDIO "TCP:127.0.0.1:$SERVER_PORT" \
+  bound "$secs"
+  timeout -k 2 "$BOUND" socat -t 30 -T 30 STDIO "TCP:127.0.0.1:$SERVER_PORT" \
     <"$1" >"$2" 2>"$T/socat.err" 3>&- || SOCAT_STATUS=$?
   [ "$SOCAT_STATUS" != 124 ] || touch "$marker"
 }

@@ -42,7 +42,7 @@ read -ra WRAP <<<"${PROCSIG_PROGRAM_WRAPPER:-}"
 common_setup() {
   [ -n "${PROCSIG_IMPL:-}" ] || fail "PROCSIG_IMPL is not set: run the suite through shell-tests/run-bats"
   unset PROCSIG_TIME_SCALE
-  declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=()
+  declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=() BG_LAYER=()
   SERVER_BG_OPTS=()
   T=$BATS_TEST_TMPDIR
   # bats-file's reports name temporary files from the run's folder on.

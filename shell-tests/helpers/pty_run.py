@@ -3,15 +3,20 @@
 terminal, and optionally types Ctrl+C into it: the terminal's line
 discipline, not kill(), then sends SIGINT to the foreground process group.
 
-usage: pty_run.py [--deadline S] [--ctrl-c-after TEXT [--times N]] -- PROGRAM [ARG...]
+usage: pty_run.py [--deadline S] [--ctrl-c-after TEXT [--times N]] [--program PATH]
+                  -- PROGRAM [ARG...]
 
 With --ctrl-c-after, the byte 0x03 is written to the terminal once TEXT
 has been read from it and the program is blocked in a system call (its
-sleep, as /proc/PID/stat shows; at most 2 s later). After the program
+sleep, as /proc/PID/stat shows; at most 2 s later; with --program PATH,
+PROGRAM runs PATH under a layer and PATH's own process is the one watched,
+see run_bounded.follow). After the program
 ends, the terminal is read until nothing it left behind still runs. With
 --times N, Ctrl+C is typed after each of the first N times TEXT appears. Everything the program writes is printed on
 stdout once it has ended, with the terminal's CR LF turned back into LF
 (echo is off, so the typed ^C is not part of it).
+
+The deadline is S times PROCSIG_TIMEOUT_MULTIPLIER (run_bounded.multiplied).
 
 Exit status: the program's, 128+n if a signal n ended it; 124 if the
 deadline passed or TEXT never came (a message on stderr says which); 125 on
@@ -29,7 +34,7 @@ import sys
 import termios
 import time
 
-from run_bounded import PR_SET_CHILD_SUBREAPER, kill_and_reap_all, kill_session, status_of
+from run_bounded import PR_SET_CHILD_SUBREAPER, follow, kill_and_reap_all, kill_session, multiplied, status_of
 
 
 def parse_args():
@@ -37,8 +42,10 @@ def parse_args():
     p.add_argument("--deadline", type=float, default=20.0)
     p.add_argument("--ctrl-c-after")
     p.add_argument("--times", type=int, default=1)
+    p.add_argument("--program", help="the program's path, when COMMAND runs it under a layer")
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
+    a.deadline = multiplied(a.deadline)
     if a.command and a.command[0] == "--":
         a.command = a.command[1:]
     if not a.command:
@@ -101,6 +108,8 @@ def main():
     if pid == 0:
         child(args.command)
     trigger = args.ctrl_c_after.encode() if args.ctrl_c_after else None
+    # Under a layer the program's own process is the one that sleeps.
+    watched = follow(pid, args.program, deadline)[1] if args.program and trigger else pid
     typed, seen_upto = 0, 0
     output, wstatus, eof = b"", None, False
     while wstatus is None or not eof:
@@ -138,7 +147,7 @@ def main():
         if at >= 0:
             # Typed once the program sleeps, not while it is still in the
             # stdio call that wrote TEXT; the next one after TEXT again.
-            asleep(pid, min(deadline, time.monotonic() + 2))
+            asleep(watched, min(deadline, time.monotonic() + 2))
             os.write(master, b"\x03")
             typed, seen_upto = typed + 1, at + len(trigger)
             if typed == args.times:

@@ -6,8 +6,13 @@ to be reported, killed and reaped (PID 1 may not reap them).
 usage: run_bounded.py [--deadline S] [--events PATH] [--listen PORT] [--linger]
                       [--program PATH] -- COMMAND [ARG...]
 
+The deadline is S times PROCSIG_TIMEOUT_MULTIPLIER (default 1; see
+multiplied()), as for every helper of the suites.
+
 With --program, COMMAND runs PATH under a layer (PROCSIG_PROGRAM_WRAPPER);
-the pid reported is the program's own (see follow()), then "layer <pid>".
+the pid reported is the program's own (see follow()), then "layer <pid>
+<how>": the layer's process and how the program was found in it (exec,
+descendant, same process; or not found: the pid is then the layer's).
 
 The program inherits stdin, stdout and stderr, with default dispositions
 for the signals a shell or Python may have ignored. Events go to PATH (a
@@ -47,6 +52,18 @@ class Usage(Exception):
     pass
 
 
+def multiplied(seconds):
+    """A bound of the suites times the one timeout multiplier,
+    PROCSIG_TIMEOUT_MULTIPLIER (1 to 100, checked by shell-tests/run-bats;
+    ci/validate sets 10 under a layer): under an emulator a bound must
+    still only catch a hang. Every helper's --deadline goes through it."""
+    try:
+        factor = int(os.environ.get("PROCSIG_TIMEOUT_MULTIPLIER", "1"))
+    except ValueError:
+        factor = 1
+    return seconds * max(1, factor)
+
+
 class Args:
     deadline, events, listen, linger, program, command = 20.0, None, None, False, None, []
 
@@ -66,7 +83,7 @@ def parse_args(argv):
         value, i = argv[i + 1], i + 2
         try:
             if flag == "--deadline":
-                a.deadline = float(value)
+                a.deadline = multiplied(float(value))
             elif flag == "--listen":
                 a.listen = int(value)
             elif flag == "--program":
@@ -134,29 +151,50 @@ def exe(pid):
         return None
 
 
+def maps_file(pid, path):
+    """Whether pid has the file at path mapped (/proc/PID/maps): an
+    emulator (qemu-user) or an instrumenting layer (valgrind) loads the
+    program's image into its own process; a tracer or a sandbox does not."""
+    try:
+        with open(f"/proc/{pid}/maps") as f:
+            return any(line.rstrip("\n").endswith(" " + path) for line in f)
+    except OSError:
+        return False
+
+
 def follow(top, program, deadline):
-    """The program's own process under a layer (PROCSIG_PROGRAM_WRAPPER):
-    the nearest descendant of top that runs program and is not a copy of
-    the layer itself (another executable than top's). A tracer or a sandbox
-    forks the program at once; an emulator (qemu-user) runs it in its own
-    process, and its forks are copies of it: top stays the answer when no
-    other process is seen within half a second."""
-    until = min(deadline, time.monotonic() + 0.5)
+    """The program's own process under a layer (PROCSIG_PROGRAM_WRAPPER),
+    as the kernel shows it, with how it was found: ("exec" | "descendant" |
+    "same process" | "not found", pid):
+    - a process of top's tree (top itself, after the layer's exec, or a
+      descendant: a tracer or a sandbox forks the program) whose image,
+      /proc/PID/exe, is the program; or, for an interpreted program, one
+      whose command line runs it and which is no copy of the layer;
+    - else top itself, once it has the program's image mapped: an
+      emulator (qemu-user) or valgrind runs the program in its own process;
+    - else, after half a second times the multiplier, top, and the caller
+      says that the program could not be found (signals then reach the
+      layer only)."""
+    real = os.path.realpath(program)
+    until = min(deadline, time.monotonic() + multiplied(0.5))
     ours = exe(os.getpid())
     while True:
         layer = exe(top)  # ours until top has run execvp
-        if layer == ours and time.monotonic() < until:
-            time.sleep(0.001)
-            continue
-        level = [top]
-        for _ in range(8):
-            level = [k for p in level for k in children(p)]
-            for k in level:
-                if names(k, program) and exe(k) not in (None, layer):
-                    return k
+        if layer not in (None, ours):
+            if layer == real:
+                return "exec", top
+            level = [top]
+            for _ in range(8):
+                level = [k for p in level for k in children(p)]
+                for k in level:
+                    image = exe(k)
+                    if image == real or (names(k, program) and image not in (None, layer)):
+                        return "descendant", k
+            if maps_file(top, real):
+                return "same process", top
         if time.monotonic() >= until:
-            return top
-        time.sleep(0.005)
+            return "not found", top
+        time.sleep(0.002)
 
 
 def status_of(wstatus):
@@ -297,10 +335,10 @@ def main():
     pid = start(args.command)
     # The process the caller signals and inspects: the program itself,
     # under a layer too. The layer's own process is what is reaped.
-    watched = follow(pid, args.program, deadline) if args.program else pid
+    how, watched = follow(pid, args.program, deadline) if args.program else ("", pid)
     events(f"pid {watched}")
-    if watched != pid:
-        events(f"layer {pid}")
+    if args.program:
+        events(f"layer {pid} {how}")
 
     outcome, code, ready = None, None, args.listen is None
     while outcome is None:

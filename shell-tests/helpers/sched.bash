@@ -7,7 +7,7 @@
 # shellcheck disable=SC2153 # SCALE is set by protocol.bash or the .bats file
 
 # The programs started in the background, by tag (emptied by common_setup).
-declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=()
+declare -gA BG_WRAPPER=() BG_PID=() BG_EVFD=() BG_HELD_STDIN=() BG_LAYER=()
 
 # ------------------------------------------------------------ time scale
 
@@ -31,8 +31,11 @@ honours_scale() {
   if [ ! -s "$f" ]; then
     exe=$(prog "$1")
     # In subshells whose stderr is dropped: timeout kills itself with the
-    # group, which bash would report ("Killed").
-    (timeout -s KILL 5 env PROCSIG_TIME_SCALE=abc "${WRAP[@]}" "$exe" </dev/null \
+    # group, which bash would report ("Killed"). The bad value's 5 s is a
+    # bound (times the multiplier); the 0.001 run's 5 s tells 4 s from the
+    # chapter's 6 s and is not (a layer's start-up only adds to both).
+    bound 5
+    (timeout -s KILL "$BOUND" env PROCSIG_TIME_SCALE=abc "${WRAP[@]}" "$exe" </dev/null \
       >/dev/null 2>&1 3>&-) 2>/dev/null &
     local probe=$!
     (timeout -s KILL 5 env PROCSIG_TIME_SCALE=0.001 "${WRAP[@]}" "$exe" </dev/null \
@@ -67,6 +70,20 @@ run_deadline() {
   REPLY=$((run + DEADLINE_MARGIN))
 }
 
+# window_scale SCALE: in REPLY, the time scale for a run whose durations
+# are the window a test acts in (catching the children alive, stopping one
+# before it ends): SCALE times the multiplier, at most 1. Under a slow
+# layer the program's scaled sleeps do not slow down with the shell that
+# watches them (under UML at load 300 remove_zombie's children at 0.06
+# had ended before the shell saw them).
+window_scale() {
+  to_us "$1"
+  local us=$((REPLY * TIMEOUT_MULTIPLIER)) ms
+  [ "$us" -le 1000000 ] || us=1000000
+  printf -v ms '%06d' $((us % 1000000))
+  REPLY=$((us / 1000000)).$ms
+}
+
 # unscaled_deadline NAME: run_deadline at scale 1, without asking whether
 # NAME honours the scale: a bound for any implementation, for runs whose
 # deadline only matters when a program hangs.
@@ -83,12 +100,14 @@ scaled_or_unscaled() {
 #            (--stop-when: the test stopped it, STOP_WHY says on what)
 #   OUT ERR  files holding its stdout and stderr; EV its events
 #   PID      its process ID;  ELAPSED  seconds from start to end
+#   LAYER    under a layer, "<the layer's pid> <how PID was found>"
 #   SCHED    "<run> <wait>": seconds it spent on a CPU and runnable waiting
 #            for one (/proc/PID/schedstat), or - where unknown
 #   ORPHANS  "pid state args" lines of processes it left behind
 # Options: --scale X (default $SCALE), --noscale (variable unset),
 #   --scale-raw S (any string, for bad values), --deadline S (default: the
-#   program's unscaled_deadline, which holds whether or not it honours the scale),
+#   program's unscaled_deadline, which holds whether or not it honours the
+#   scale; times the multiplier, see bound),
 #   --stdin FILE (default /dev/null), --to pipe|file (default pipe),
 #   --tag NAME (file names, default run), --under CMD... -- (a command that
 #   execs the program: env LD_PRELOAD=..., prlimit),
@@ -119,7 +138,10 @@ run_prog() {
     esac
   done
   [ -n "$deadline" ] || { unscaled_deadline "$1"; deadline=$REPLY; }
-  DEADLINE=$deadline
+  # run_bounded.py multiplies the deadline it is given; DEADLINE is what
+  # it then is, for the tests' messages.
+  bound "$deadline"
+  DEADLINE=$BOUND
   local exe
   exe=$(prog "$1"); shift
   OUT=$T/$tag.out ERR=$T/$tag.err EV=$T/$tag.ev
@@ -196,17 +218,20 @@ run_quick() {
   exe=$(prog "$1"); shift
   OUT=$T/$tag.out ERR=$T/$tag.err ORPHANS='' ELAPSED='' STOP_WHY=''
   STATUS=0
-  timeout -s KILL "$deadline" "${envs[@]}" "${WRAP[@]}" "$exe" "$@" </dev/null >"$OUT" 2>"$ERR" 3>&- || STATUS=$?
+  bound "$deadline"
+  timeout -s KILL "$BOUND" "${envs[@]}" "${WRAP[@]}" "$exe" "$@" </dev/null >"$OUT" 2>"$ERR" 3>&- || STATUS=$?
   [ "$STATUS" != 137 ] || STATUS=timeout
 }
 
-# read_events FILE: sets STATUS, PID, ELAPSED, ORPHANS from an events file.
+# read_events FILE: sets STATUS, PID, ELAPSED, ORPHANS, LAYER ("<pid>
+# <how the program was found>" under a layer) from an events file.
 read_events() {
   local kind rest
-  STATUS='' PID='' ELAPSED='' ORPHANS='' SCHED=- STOP_WHY=
+  STATUS='' PID='' ELAPSED='' ORPHANS='' SCHED=- STOP_WHY='' LAYER=
   while read -r kind rest; do
     case $kind in
       pid) PID=$rest ;;
+      layer) LAYER=$rest ;;
       exit) STATUS=$rest ;;
       signal) STATUS=$((128 + rest)) ;;
       timeout | killed) STATUS=$kind ;;
@@ -285,6 +310,19 @@ start_bg() {
   next_event "$tag" 30 "the start of $tag" || return 1
   [ "$EVENT" = pid ] || { fail "start_bg: unexpected first event '$EVENT $EVENT_ARG'"; return 1; }
   BG_PID[$tag]=$EVENT_ARG
+  # Under a layer the runner says at once how it found the program (the
+  # 'layer' event, BG_LAYER[TAG]: "<layer's pid> <how>").
+  if [[ " ${opts[*]} " == *" --program "* ]]; then
+    local line
+    bound 30
+    line=
+    read -r -t "$BOUND" -u "$fd" line || true
+    if [[ $line != "layer "* ]]; then
+      fail "start_bg: no 'layer' event after the pid of $tag (got '$line')"
+      return 1
+    fi
+    BG_LAYER[$tag]=${line#layer }
+  fi
 }
 
 # release_stdin TAG: closes the stdin held by start_bg --hold-stdin: the
@@ -296,21 +334,25 @@ release_stdin() {
   unset "BG_HELD_STDIN[$1]"
 }
 
-# next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG;
-# 'sched' (kept in BG_SCHED) and 'layer' (the wrapper's pid, in BG_LAYER)
+# next_event TAG SECONDS WHAT: reads the next event into EVENT, EVENT_ARG,
+# within SECONDS times the multiplier; skipped:
+# 'sched' (kept in BG_SCHED) and 'layer' (the layer's pid and how the program
+# was found in it, in BG_LAYER[TAG]; start_bg reads it)
 # are skipped.
 next_event() {
   local line
+  bound "$2"
+  local secs=$BOUND
   while :; do
-    if ! read -r -t "$2" -u "${BG_EVFD[$1]}" line; then
-      fail "no news from $1 after $2 s while waiting for $3"
+    if ! read -r -t "$secs" -u "${BG_EVFD[$1]}" line; then
+      fail "no news from $1 after $secs s while waiting for $3$(multiplied "$2")"
       return 1
     fi
     EVENT=${line%% *}
     EVENT_ARG=${line#* }
     case $EVENT in
       sched) BG_SCHED=$EVENT_ARG ;;
-      layer) BG_LAYER=$EVENT_ARG ;;
+      layer) BG_LAYER[$1]=$EVENT_ARG ;;
       *) return 0 ;;
     esac
   done
@@ -419,6 +461,18 @@ load_command() {
   [ "$STATUS" != 124 ] || STATUS=timeout
 }
 
+# pty_command NAME [pty_run.py option...]: in PTY_CMD, the command that
+# runs program NAME on a terminal of its own (helpers/pty_run.py), under
+# the layer when there is one (and pty_run.py then watches the program's
+# own process).
+pty_command() {
+  local exe
+  exe=$(prog "$1"); shift
+  local -a follow=()
+  [ "${#WRAP[@]}" = 0 ] || follow=(--program "$exe")
+  PTY_CMD=("${PY[@]}" "$HELPERS/pty_run.py" "$@" "${follow[@]}" -- "${WRAP[@]}" "$exe")
+}
+
 # shared_tty NAME TAG SCALE: as shared_run, NAME on a terminal of its own
 # (helpers/pty_run.py), as the chapter runs its programs: stdout is then
 # line-buffered, and the chapter's rules about lines are judged there
@@ -429,6 +483,6 @@ shared_tty() {
   [ -x "$(prog "$name")" ] || return 0
   unscaled_deadline "$name"
   echo "$REPLY" >"$BATS_FILE_TMPDIR/$tag.deadline"
-  shared_command "$tag" env PROCSIG_TIME_SCALE="$3" "${PY[@]}" "$HELPERS/pty_run.py" \
-    --deadline "$REPLY" -- "${WRAP[@]}" "$(prog "$name")"
+  pty_command "$name" --deadline "$REPLY"
+  shared_command "$tag" env PROCSIG_TIME_SCALE="$3" "${PTY_CMD[@]}"
 }

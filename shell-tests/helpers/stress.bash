@@ -38,9 +38,11 @@ need_descriptors() {
 
 # run_load TAG SECONDS MODE [ARG...]: runs echo_load MODE against the
 # server to its end, with its own --deadline SECONDS (and a kill 15 s
-# later should it overrun it). Sets LOAD_STATUS, LOAD_OUT, LOAD_ERR.
+# later should it overrun it), times the multiplier. Sets LOAD_STATUS, LOAD_OUT, LOAD_ERR.
 run_load() {
-  local tag=$1 secs=$2
+  local tag=$1 secs
+  bound "$2"
+  secs=${BOUND%.*}
   shift 2
   LOAD_OUT=$T/$tag.out LOAD_ERR=$T/$tag.err LOAD_STATUS=0
   timeout -s KILL "$((secs + 15))" "$PROCSIG_ECHO_LOAD" "$@" --port "$SERVER_PORT" \
@@ -55,10 +57,14 @@ start_load() {
   local tag=$1 hold=()
   shift
   if [ "$1" = --hold ]; then hold=(--hold-stdin); shift; fi
-  local secs=$1
+  local secs=$1 load_secs
   shift
+  # echo_load is no helper of ours: its deadline is multiplied here; the
+  # runner's own (start_bg) is multiplied by the runner.
+  bound "$secs"
+  load_secs=${BOUND%.*}
   start_bg "$tag" --external --deadline "$((secs + 15))" "${hold[@]}" -- \
-    "$PROCSIG_ECHO_LOAD" "$@" --port "$SERVER_PORT" --deadline "$secs"
+    "$PROCSIG_ECHO_LOAD" "$@" --port "$SERVER_PORT" --deadline "$load_secs"
 }
 
 # load_line_or_end TAG: the load printed its line, or has ended.

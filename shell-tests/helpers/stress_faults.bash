@@ -27,7 +27,8 @@ connect_client() {
   exec {CLIENT_FD}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
 }
 
-# echoes FD LINE SECONDS: sends LINE on FD and reads it back within SECONDS.
+# echoes FD LINE SECONDS: sends LINE on FD and reads it back within SECONDS
+# (times the multiplier).
 # Returns 1 on no answer in time, 2 when the server closed, 3 on other bytes.
 echoes() {
   local reply status=0
@@ -37,7 +38,8 @@ echoes() {
     trap '' PIPE
     printf '%s\n' "$2" >&"$1"
   ) 2>/dev/null || return 2
-  read -r -t "$3" -u "$1" reply || status=$?
+  bound "$3"
+  read -r -t "$BOUND" -u "$1" reply || status=$?
   if [ "$status" -gt 128 ]; then return 1; fi
   [ "$status" = 0 ] || return 2
   [ "$reply" = "$2" ] || return 3
@@ -56,11 +58,12 @@ expect_echo() {
 }
 
 # closed_without_echo FD SECONDS: the server closes FD (end of file or a
-# reset) within SECONDS, having sent nothing. Sets CLOSED_HOW.
+# reset) within SECONDS (times the multiplier), having sent nothing. Sets CLOSED_HOW.
 closed_without_echo() {
   local data='' status=0
-  read -r -t "$2" -u "$1" data || status=$?
-  if [ "$status" -gt 128 ]; then CLOSED_HOW="still open after $2 s"; return 1; fi
+  bound "$2"
+  read -r -t "$BOUND" -u "$1" data || status=$?
+  if [ "$status" -gt 128 ]; then CLOSED_HOW="still open after $BOUND s"; return 1; fi
   if [ -n "$data" ] || [ "$status" = 0 ]; then CLOSED_HOW="it sent '$data' back"; return 1; fi
   CLOSED_HOW=closed
 }

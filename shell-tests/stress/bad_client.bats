@@ -48,7 +48,9 @@ $(head -c 1000 "$SERVER_ERR")"
 @test "C.ECHO_MPSERV.BAD_CLIENT: a client that half-closes then resets while its child is sending: the child ends on EPIPE, not killed by SIGPIPE, others are served" {
   log_server
   local status=0
-  timeout -k 2 30 "${PY[@]}" "$HELPERS/bad_client.py" reset "$SERVER_PORT" --deadline 20 \
+  # The helper's own 20 s deadline and this bound both times the multiplier.
+  bound 30
+  timeout -k 2 "$BOUND" "${PY[@]}" "$HELPERS/bad_client.py" reset "$SERVER_PORT" --deadline 20 \
     >"$T/reset.out" 2>"$T/reset.err" || status=$?
   # Its own set-up failing (no connection reached the state) is no verdict.
   ! grep -q '^bad_client: set-up: ' "$T/reset.err" || skip "$(cat "$T/reset.err")"

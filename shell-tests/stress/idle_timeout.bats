@@ -25,6 +25,14 @@ load ../helpers/stress_faults
 }
 
 @test "C.ECHO_MPSERV.IDLE_TIMEOUT: a client sending every 0.1 s for 2 s is not cut off at 0.5 s; without the option a silent client stays served" {
+  # The three times scale together with the multiplier (under a layer at
+  # load 370, a 0.1 s pace let 0.5 s of silence pass from the server's
+  # side): the pace still keeps well inside the timeout, and the run still
+  # outlasts it four times.
+  local pace idle run
+  bound 0.1; pace=$BOUND
+  bound 0.5; idle=$BOUND
+  bound 2; run=$BOUND
   start_server --tag plain
   local plain_pid=$SERVER_PID silent
   connect_client
@@ -32,18 +40,19 @@ load ../helpers/stress_faults
   wait_until 5 "C.ECHO_MPSERV.IDLE_TIMEOUT: no child for a client of the server without --idle-timeout" \
     has_children "$plain_pid"
 
-  start_server --options "--idle-timeout 0.5"
+  start_server --options "--idle-timeout $idle"
   local i t0 t1
   connect_client
   now_us; t0=$REPLY
   for i in $(seq 1 20); do
-    expect_echo C.ECHO_MPSERV.IDLE_TIMEOUT "$CLIENT_FD" "piece $i" 5 "piece $i of a client sending every 0.1 s"
+    expect_echo C.ECHO_MPSERV.IDLE_TIMEOUT "$CLIENT_FD" "piece $i" 5 "piece $i of a client sending every $pace s (--idle-timeout $idle)"
     # The sender's own pace, the behaviour under test: a piece every
     # 0.1 s keeps it well inside the 0.5 s of silence allowed.
-    nap 0.1
+    nap "$pace"
   done
   now_us; t1=$REPLY
-  [ $((t1 - t0)) -ge 2000000 ] || fail "the paced client ran $(((t1 - t0) / 1000)) ms, not its 2 s"
+  to_us "$run"
+  [ $((t1 - t0)) -ge "$REPLY" ] || fail "the paced client ran $(((t1 - t0) / 1000)) ms, not its $run s"
   ! log_has "$SERVER_ERR" idle 1 ||
     fail "C.ECHO_MPSERV.IDLE_TIMEOUT: an 'idle' line for a client that kept sending: $(head -c 500 "$SERVER_ERR")"
 

@@ -34,7 +34,8 @@ load ../helpers/stress_faults
   local first=${held[0]}
   exec {first}<&-
   status=0 reply=''
-  read -r -t 10 -u "$fourth" reply || status=$?
+  bound 10
+  read -r -t "$BOUND" -u "$fourth" reply || status=$?
   [ "$status" = 0 ] && [ "$reply" = fourth ] ||
     fail "C.ECHO_MPSERV.MAX_CHILDREN: the waiting client was not echoed within 10 s of a held one leaving (read status $status, '$reply')"
   expect_count C.ECHO_MPSERV.MAX_CHILDREN "$SERVER_OUT" '^new client connected\.\.\.$' 4 'new client connected...'

@@ -66,7 +66,8 @@ load ../helpers/stress_faults
 
   prlimit --pid "$SERVER_PID" --nofile="$soft:"
   status=0 reply=''
-  read -r -t 10 -u "$CLIENT_FD" reply || status=$?
+  bound 10
+  read -r -t "$BOUND" -u "$CLIENT_FD" reply || status=$?
   [ "$status" = 0 ] && [ "$reply" = waiting ] ||
     fail "C.ECHO_MPSERV.OUT_OF_FDS: the waiting client was not echoed within 10 s of the limit's return (read status $status, '$reply')"
 }

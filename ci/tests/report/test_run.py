@@ -108,6 +108,32 @@ class BuildTest(unittest.TestCase):
         self.assertIn("exits 1", rows["C.FORK.EXIT"]["message"])
         self.assertEqual(rows["C.FORK.LINES"]["outcome"], O.FAIL)
 
+    def test_target_expectations_apply_to_e2e_rows_beside_the_impls(self):
+        # A source tree with the contract and shell-tests/expectations/t.txt.
+        src = os.path.join(self.tmp, "src")
+        os.makedirs(os.path.join(src, "shell-tests", "expectations"))
+        os.symlink(os.path.join(SOURCE_ROOT, "docs"), os.path.join(src, "docs"))
+        with open(os.path.join(src, "shell-tests", "expectations", "t.txt"), "w") as f:
+            f.write("# a layer\nC.WAIT.LINES  the layer holds the lines\nC.FORK.EXIT  the layer exits 255\n")
+        impl = os.path.join(self.tmp, "impl")
+        os.mkdir(impl)
+        with open(os.path.join(impl, "expectations.txt"), "w") as f:
+            f.write("C.FORK.LINES  forks before flushing\n")
+        build_dir = fixture("meson-1.0")
+        report = run.build(build_dir, [os.path.join(build_dir, "meson-logs", "testlog.json")],
+                           dict(META), src, impl=impl, target="t",
+                           conformance_catalogue=catalogue.conformance_assertions(CATALOGUE))
+        rows = {r["id"]: r for r in report["results"]}
+        self.assertEqual(rows["C.WAIT.LINES"]["outcome"], O.EXPECTED_FAIL)
+        self.assertIn("shell-tests/expectations/t.txt", rows["C.WAIT.LINES"]["cause"])
+        self.assertEqual(rows["C.FORK.EXIT"]["outcome"], O.UNEXPECTED_PASS)
+        self.assertEqual(rows["C.FORK.LINES"]["outcome"], O.EXPECTED_FAIL)
+        # No file for the target: nothing changes.
+        report = run.build(build_dir, [os.path.join(build_dir, "meson-logs", "testlog.json")],
+                           dict(META), src, target="other",
+                           conformance_catalogue=catalogue.conformance_assertions(CATALOGUE))
+        self.assertEqual(outcomes(report)["C.WAIT.LINES"], O.FAIL)
+
     def test_mesons_junit_log_is_not_read(self):
         build_dir = self.copy("meson-1.0")
         junit = os.path.join(build_dir, "meson-logs", "validate-e2e.junit.xml")
