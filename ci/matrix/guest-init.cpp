@@ -122,6 +122,12 @@ void OnAlarm(int /*signo*/) { timed_out = 1; }
 int RunSuite(unsigned seconds) {
   auto args = ReadLines(kArgvFile);
   auto env = ReadLines(kEnvFile);
+  // One initramfs serves every kernel of an architecture; what a kernel
+  // lacks is named per kernel (procsig.target=<expectations file name>).
+  const std::string target = CmdlineValue("procsig.target");
+  if (!target.empty()) {
+    env.push_back("PROCSIG_TARGET=" + target);
+  }
   if (args.empty()) {
     Say(std::string(kArgvFile) + " is empty or missing");
     return -1;
