@@ -67,8 +67,10 @@ int WaitForExit(ScopedChild& child, Deadline deadline = DeadlineIn());
 // wait call then sees the same report. This, not /proc's state letter, is
 // how a test knows a child has ended, stopped or continued: a layer may show
 // 'Z' or 'T' in /proc before the wait family can report it (qemu-user's
-// extra thread), or 't' for a stop (ptrace). Returns the report, or nullopt
-// at the deadline or when waitid fails.
+// extra thread), or 't' for a stop (ptrace). `event` may carry __WALL or
+// __WCLONE too, for children that end without SIGCHLD (clone tests): it is
+// passed to waitid as it is. Returns the report, or nullopt at the deadline
+// or when waitid fails.
 std::optional<siginfo_t> AwaitChild(pid_t pid, int event, Deadline deadline = DeadlineIn());
 
 // Implementation detail of ForkChild, kept out of the template.
