@@ -13,6 +13,7 @@
 #include "child.h"
 #include "child_check.h"
 #include "pty.h"
+#include "pty_child.h"
 #include "syscall_matchers.h"
 #include "unique_fd.h"
 #include "wait_status.h"
@@ -20,10 +21,13 @@
 namespace procsig::test {
 namespace {
 
+using terminal::AsSessionLeader;
 using terminal::BecomeSessionLeaderWithTty;
 using terminal::Block;
 using terminal::OpenPty;
 using terminal::Pty;
+using terminal::PtyEnds;
+using terminal::RunPtyChild;
 
 bool HasControllingTty() {
   const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -63,21 +67,12 @@ PROCSIG_TEST(Tty, SetsidFailsForLeader, "TTY.SETSID_EPERM_GROUP_LEADER", "XSH se
 PROCSIG_TEST(Tty, TiocscttyAcquires, "TTY.TIOCSCTTY_ACQUIRES", "Linux ioctl_tty(2)",
              "a session leader without a controlling terminal makes a terminal its controlling "
              "one with TIOCSCTTY: tcgetsid() names its session and /dev/tty opens") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
-  ChildReport report;
-  auto leader = ForkChild([&] {
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
+  RunPtyChild(AsSessionLeader([](const ChildReport& report, int tty) {
     CHILD_CHECK(report, ::tcgetsid(tty) == ::getpid());
     CHILD_CHECK(report, ::tcgetpgrp(tty) == ::getpgrp());
     CHILD_CHECK(report, HasControllingTty());
     return 0;
-  });
-  ASSERT_TRUE(leader);
-  EXPECT_TRUE(ChildSucceeded(leader, report));
+  }));
 }
 
 PROCSIG_CHARACTERISE(Tty, OpenAcquires, "TTY.OPEN_WITHOUT_NOCTTY", "XBD 11.1.3",
@@ -106,40 +101,28 @@ PROCSIG_CHARACTERISE(Tty, OpenAcquires, "TTY.OPEN_WITHOUT_NOCTTY", "XBD 11.1.3",
 
 PROCSIG_TEST(Tty, TiocscttyNotLeader, "TTY.TIOCSCTTY_NOT_LEADER_EPERM", "Linux ioctl_tty(2)",
              "TIOCSCTTY by a process that is not a session leader fails with EPERM") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
-  ChildReport report;
-  auto child = ForkChild([&] {
-    ::close(master);
+  RunPtyChild([](const ChildReport& report, PtyEnds ends) {
+    ::close(ends.master);
     CHILD_CHECK(report, ::getsid(0) != ::getpid());
-    const int fd = ::open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    const int fd = ::open(ends.slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
     CHILD_CHECK(report, fd >= 0);
     CHILD_CHECK(report, ::ioctl(fd, TIOCSCTTY, 0) < 0 && errno == EPERM);
     return 0;
   });
-  ASSERT_TRUE(child);
-  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 PROCSIG_TEST(Tty, TiocscttyTaken, "TTY.TIOCSCTTY_TAKEN_EPERM", "Linux ioctl_tty(2)",
              "TIOCSCTTY (argument 0) of a terminal that is another session's controlling "
              "terminal fails with EPERM, even for root") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
-  ChildReport report;
-  auto leader = ForkChild([&] {
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
+  RunPtyChild([](const ChildReport& report, PtyEnds ends) {
+    const int tty = BecomeSessionLeaderWithTty(ends.master, ends.slave);
     CHILD_CHECK(report, tty >= 0);
     const pid_t other = ::fork();
     if (other == 0) {
       if (::setsid() < 0) {
         ::_exit(2);
       }
-      const int fd = ::open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+      const int fd = ::open(ends.slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
       ::_exit(fd >= 0 && ::ioctl(fd, TIOCSCTTY, 0) < 0 && errno == EPERM ? 0 : 1);
     }
     CHILD_CHECK(report, other > 0);
@@ -149,63 +132,38 @@ PROCSIG_TEST(Tty, TiocscttyTaken, "TTY.TIOCSCTTY_TAKEN_EPERM", "Linux ioctl_tty(
     CHILD_CHECK(report, ::tcgetsid(tty) == ::getpid());
     return 0;
   });
-  ASSERT_TRUE(leader);
-  EXPECT_TRUE(ChildSucceeded(leader, report));
 }
 
 PROCSIG_TEST(Tty, TiocnottyReleases, "TTY.TIOCNOTTY_RELEASES", "Linux ioctl_tty(2)",
              "TIOCNOTTY gives up the controlling terminal: /dev/tty no longer opens") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
-  ChildReport report;
-  auto leader = ForkChild([&] {
+  // Blocked: TIOCNOTTY sends SIGHUP and SIGCONT to the foreground group,
+  // this leader's own (TTY.TIOCNOTTY_LEADER_SIGHUP), and SIGHUP would end it.
+  RunPtyChild(AsSessionLeader([](const ChildReport& report, int tty) {
     CHILD_CHECK(report, Block(SIGHUP) && Block(SIGCONT));
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
     CHILD_CHECK(report, ::ioctl(tty, TIOCNOTTY) == 0);
     CHILD_CHECK(report, !HasControllingTty());
     return 0;
-  });
-  ASSERT_TRUE(leader);
-  EXPECT_TRUE(ChildSucceeded(leader, report));
+  }));
 }
 
 PROCSIG_TEST(Tty, TiocnottyLeaderSignals, "TTY.TIOCNOTTY_LEADER_SIGHUP", "Linux ioctl_tty(2)",
              "TIOCNOTTY by the session leader sends SIGHUP and SIGCONT to the foreground "
              "process group") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
-  ChildReport report;
-  auto leader = ForkChild([&] {
+  RunPtyChild(AsSessionLeader([](const ChildReport& report, int tty) {
     CHILD_CHECK(report, Block(SIGHUP) && Block(SIGCONT));
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
     CHILD_CHECK(report, ::ioctl(tty, TIOCNOTTY) == 0);
     sigset_t pending;
     CHILD_CHECK(report, ::sigpending(&pending) == 0);
     CHILD_CHECK(report, sigismember(&pending, SIGHUP) == 1);
     CHILD_CHECK(report, sigismember(&pending, SIGCONT) == 1);
     return 0;
-  });
-  ASSERT_TRUE(leader);
-  EXPECT_TRUE(ChildSucceeded(leader, report));
+  }));
 }
 
 PROCSIG_TEST(Tty, TcsetpgrpForeground, "TTY.TCSETPGRP_SETS_FOREGROUND", "XSH tcsetpgrp",
              "the controlling process can make another process group of its session the "
              "foreground group; tcgetpgrp() then returns it") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
-  ChildReport report;
-  auto leader = ForkChild([&] {
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
+  RunPtyChild(AsSessionLeader([](const ChildReport& report, int tty) {
     // A second group of the session; its one member waits while it is the
     // foreground group.
     Pipe hold;
@@ -224,17 +182,11 @@ PROCSIG_TEST(Tty, TcsetpgrpForeground, "TTY.TCSETPGRP_SETS_FOREGROUND", "XSH tcs
     int member_status = 0;
     CHILD_CHECK(report, ::waitpid(member, &member_status, 0) == member);
     return 0;
-  });
-  ASSERT_TRUE(leader);
-  EXPECT_TRUE(ChildSucceeded(leader, report));
+  }));
 }
 
 PROCSIG_TEST(Tty, TcsetpgrpOtherSession, "TTY.TCSETPGRP_OTHER_SESSION_EPERM", "XSH tcsetpgrp",
              "tcsetpgrp() with a process group of another session fails with EPERM") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
   // The other session's group is one of our own making: the test process's
   // group may be none at all (under ci/uml-run it is PID 1's, group 0, and
   // tcsetpgrp() then fails with ESRCH, not EPERM).
@@ -250,16 +202,11 @@ PROCSIG_TEST(Tty, TcsetpgrpOtherSession, "TTY.TCSETPGRP_OTHER_SESSION_EPERM", "X
   hold.read_end.reset();
   ASSERT_THAT(::setpgid(other.pid(), other.pid()), SyscallSucceeds());
   const pid_t outside = other.pid();
-  ChildReport report;
-  auto leader = ForkChild([&] {
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
+  RunPtyChild(AsSessionLeader([outside](const ChildReport& report, int tty) {
     CHILD_CHECK(report, ::tcsetpgrp(tty, outside) < 0 && errno == EPERM);
     CHILD_CHECK(report, ::tcgetpgrp(tty) == ::getpgrp());
     return 0;
-  });
-  ASSERT_TRUE(leader);
-  EXPECT_TRUE(ChildSucceeded(leader, report));
+  }));
   hold.write_end.reset();
   EXPECT_THAT(WaitForExit(other), ExitedWithStatus(0));
 }
@@ -267,21 +214,14 @@ PROCSIG_TEST(Tty, TcsetpgrpOtherSession, "TTY.TCSETPGRP_OTHER_SESSION_EPERM", "X
 PROCSIG_TEST(Tty, TcsetpgrpNotControlling, "TTY.TCSETPGRP_NOT_CTTY_ENOTTY", "XSH tcsetpgrp",
              "tcsetpgrp() on a terminal that is not the caller's controlling terminal fails "
              "with ENOTTY") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
-  ChildReport report;
-  auto child = ForkChild([&] {
-    ::close(master);
+  RunPtyChild([](const ChildReport& report, PtyEnds ends) {
+    ::close(ends.master);
     CHILD_CHECK(report, ::setsid() > 0);
-    const int fd = ::open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    const int fd = ::open(ends.slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
     CHILD_CHECK(report, fd >= 0);
     CHILD_CHECK(report, ::tcsetpgrp(fd, ::getpgrp()) < 0 && errno == ENOTTY);
     return 0;
   });
-  ASSERT_TRUE(child);
-  EXPECT_TRUE(ChildSucceeded(child, report));
 }
 
 PROCSIG_TEST(Tty, ReuseAfterLeaderExit, "TTY.REUSE_AFTER_LEADER_EXIT", "XSH _exit",

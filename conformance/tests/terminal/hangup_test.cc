@@ -14,17 +14,20 @@
 #include "child.h"
 #include "child_check.h"
 #include "pty.h"
+#include "pty_child.h"
 #include "syscall_matchers.h"
 #include "wait_status.h"
 
 namespace procsig::test {
 namespace {
 
+using terminal::AsSessionLeader;
 using terminal::AwaitSignal;
 using terminal::BecomeSessionLeaderWithTty;
 using terminal::Block;
 using terminal::OpenPty;
 using terminal::Pty;
+using terminal::RunPtyChild;
 
 PROCSIG_TEST(Tty, LeaderExitHangsUp, "TTY.LEADER_EXIT_SIGHUP", "XSH _exit",
              "when the controlling process exits, the foreground process group of its "
@@ -67,24 +70,17 @@ PROCSIG_TEST(Tty, LeaderExitHangsUp, "TTY.LEADER_EXIT_SIGHUP", "XSH _exit",
 PROCSIG_TEST(Tty, MasterCloseHangsUp, "TTY.MASTER_CLOSE_SIGHUP", "Linux pty(7)",
              "closing the last descriptor of a pseudo-terminal master sends SIGHUP to the "
              "controlling process of the slave") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
   Checkpoint ready;
-  ChildReport report;
-  auto leader = ForkChild([&] {
-    CHILD_CHECK(report, Block(SIGHUP));
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
-    CHILD_CHECK(report, ready.Wake());
-    CHILD_CHECK(report, AwaitSignal(SIGHUP) == SIGHUP);
-    return 0;
-  });
-  ASSERT_TRUE(leader);
-  ASSERT_TRUE(ready.Wait());
-  pty.master.reset();
-  EXPECT_TRUE(ChildSucceeded(leader, report));
+  RunPtyChild(AsSessionLeader([&ready](const ChildReport& report, int /*tty*/) {
+                CHILD_CHECK(report, Block(SIGHUP));
+                CHILD_CHECK(report, ready.Wake());
+                CHILD_CHECK(report, AwaitSignal(SIGHUP) == SIGHUP);
+                return 0;
+              }),
+              [&ready](Pty& pty) {
+                ASSERT_TRUE(ready.Wait());
+                pty.master.reset();
+              });
 }
 
 // Signal handlers of the stopped member: each writes its letter to the pipe.

@@ -12,16 +12,17 @@
 #include "child.h"
 #include "child_check.h"
 #include "pty.h"
+#include "pty_child.h"
 #include "syscall_matchers.h"
 
 namespace procsig::test {
 namespace {
 
+using terminal::AsSessionLeader;
 using terminal::AwaitSignal;
-using terminal::BecomeSessionLeaderWithTty;
 using terminal::Block;
-using terminal::OpenPty;
 using terminal::Pty;
+using terminal::RunPtyChild;
 
 constexpr char kIntr = 0x03;  // ^C
 constexpr char kSusp = 0x1a;  // ^Z
@@ -44,25 +45,18 @@ bool SetMode(int tty, bool isig) {
 // The session leader (the foreground group) blocks sig, sets ISIG, tells the
 // test it is ready and waits for sig; the test types `c` on the master.
 void ExpectCharacterSignals(char c, int sig) {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
   Checkpoint ready;
-  ChildReport report;
-  auto leader = ForkChild([&] {
-    CHILD_CHECK(report, Block(sig));
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
-    CHILD_CHECK(report, SetMode(tty, true));
-    CHILD_CHECK(report, ready.Wake());
-    CHILD_CHECK(report, AwaitSignal(sig) == sig);
-    return 0;
-  });
-  ASSERT_TRUE(leader);
-  ASSERT_TRUE(ready.Wait());
-  ASSERT_THAT(::write(master, &c, 1), SyscallSucceedsWithValue(1));
-  EXPECT_TRUE(ChildSucceeded(leader, report));
+  RunPtyChild(AsSessionLeader([&ready, sig](const ChildReport& report, int tty) {
+                CHILD_CHECK(report, Block(sig));
+                CHILD_CHECK(report, SetMode(tty, true));
+                CHILD_CHECK(report, ready.Wake());
+                CHILD_CHECK(report, AwaitSignal(sig) == sig);
+                return 0;
+              }),
+              [&ready, c](Pty& pty) {
+                ASSERT_TRUE(ready.Wait());
+                ASSERT_THAT(::write(pty.master.get(), &c, 1), SyscallSucceedsWithValue(1));
+              });
 }
 
 PROCSIG_TEST(Tty, IntrSendsSigint, "TTY.VINTR_SIGINT", "XBD 11.1.9",
@@ -85,16 +79,9 @@ PROCSIG_TEST(Tty, QuitSendsSigquit, "TTY.VQUIT_SIGQUIT", "XBD 11.1.9",
 
 PROCSIG_TEST(Tty, NoIsigNoSignals, "TTY.NO_ISIG_NO_SIGNAL", "XBD 11.2.5",
              "with ISIG clear, INTR, SUSP and QUIT are read as data and send no signal") {
-  Pty pty = OpenPty();
-  ASSERT_TRUE(pty.ok());
-  const int master = pty.master.get();
-  const char* slave = pty.slave.c_str();
   Checkpoint ready;
-  ChildReport report;
-  auto leader = ForkChild([&] {
+  const auto leader = [&ready](const ChildReport& report, int tty) {
     CHILD_CHECK(report, Block(SIGINT) && Block(SIGTSTP) && Block(SIGQUIT));
-    const int tty = BecomeSessionLeaderWithTty(master, slave);
-    CHILD_CHECK(report, tty >= 0);
     CHILD_CHECK(report, SetMode(tty, false));
     CHILD_CHECK(report, ready.Wake());
     // The line is queued only after the characters were looked at, so once
@@ -112,12 +99,13 @@ PROCSIG_TEST(Tty, NoIsigNoSignals, "TTY.NO_ISIG_NO_SIGNAL", "XBD 11.2.5",
     CHILD_CHECK(report, sigismember(&pending, SIGTSTP) == 0);
     CHILD_CHECK(report, sigismember(&pending, SIGQUIT) == 0);
     return 0;
+  };
+  RunPtyChild(AsSessionLeader(leader), [&ready](Pty& pty) {
+    ASSERT_TRUE(ready.Wait());
+    const char typed[] = {kIntr, kSusp, kQuit, '\n'};
+    ASSERT_THAT(::write(pty.master.get(), typed, sizeof typed),
+                SyscallSucceedsWithValue(sizeof typed));
   });
-  ASSERT_TRUE(leader);
-  ASSERT_TRUE(ready.Wait());
-  const char typed[] = {kIntr, kSusp, kQuit, '\n'};
-  ASSERT_THAT(::write(master, typed, sizeof typed), SyscallSucceedsWithValue(sizeof typed));
-  EXPECT_TRUE(ChildSucceeded(leader, report));
 }
 
 }  // namespace
