@@ -115,64 +115,58 @@ ScopedChild ForkShutdownChild(Connection& c, Checkpoint& step, const char* befor
   });
 }
 
-PROCSIG_TEST(Socket, ShutdownInChildSendsFin, "SOCKET.SHUTDOWN_SHARED_FIN", "XSH shutdown",
-             "shutdown(SHUT_WR) in one process ends the peer's stream although another process "
-             "still holds a descriptor") {
+// Runs check(c) while a child holds its copy of the accepted socket shut
+// down for writing (after sending `before`); then lets the child exit,
+// which must be with status 0. A fatal failure in `check` ends the test
+// at once (the child is killed and reaped).
+template <typename Check>
+void WhileChildHasShutDown(const char* before, Check check) {
   Connection c = ConnectPair();
   ASSERT_TRUE(c.ok());
   Checkpoint step;
-  ScopedChild child = ForkShutdownChild(c, step, "");
+  ScopedChild child = ForkShutdownChild(c, step, before);
   ASSERT_TRUE(child);
   ASSERT_TRUE(step.Wait());
-  ExpectPeerSeesEof(c.peer.get());
+  check(c);
+  if (::testing::Test::HasFatalFailure()) {
+    return;
+  }
   ASSERT_TRUE(step.Wake());
   EXPECT_EQ(WaitForExit(child), 0);
+}
+
+PROCSIG_TEST(Socket, ShutdownInChildSendsFin, "SOCKET.SHUTDOWN_SHARED_FIN", "XSH shutdown",
+             "shutdown(SHUT_WR) in one process ends the peer's stream although another process "
+             "still holds a descriptor") {
+  WhileChildHasShutDown("", [](Connection& c) { ExpectPeerSeesEof(c.peer.get()); });
 }
 
 PROCSIG_TEST(Socket, ShutdownKeepsOtherDirection, "SOCKET.HALF_CLOSE", "XSH shutdown",
              "after shutdown(SHUT_WR) the other direction still carries data to the process "
              "that kept its descriptor") {
-  Connection c = ConnectPair();
-  ASSERT_TRUE(c.ok());
-  Checkpoint step;
-  ScopedChild child = ForkShutdownChild(c, step, "");
-  ASSERT_TRUE(child);
-  ASSERT_TRUE(step.Wait());
-  ExpectPeerSeesEof(c.peer.get());
-  ASSERT_TRUE(SendAll(c.peer.get(), "pong"));
-  bool eof = false;
-  EXPECT_EQ(ReadWithDeadline(c.accepted.get(), 4, &eof), "pong");
-  ASSERT_TRUE(step.Wake());
-  EXPECT_EQ(WaitForExit(child), 0);
+  WhileChildHasShutDown("", [](Connection& c) {
+    ExpectPeerSeesEof(c.peer.get());
+    ASSERT_TRUE(SendAll(c.peer.get(), "pong"));
+    bool eof = false;
+    EXPECT_EQ(ReadWithDeadline(c.accepted.get(), 4, &eof), "pong");
+  });
 }
 
 PROCSIG_TEST(Socket, ShutdownDeliversDataFirst, "SOCKET.SHUTDOWN_DATA_FIRST", "XSH shutdown",
              "bytes written before shutdown(SHUT_WR) reach the peer before its end of stream") {
-  Connection c = ConnectPair();
-  ASSERT_TRUE(c.ok());
-  Checkpoint step;
-  ScopedChild child = ForkShutdownChild(c, step, "last words");
-  ASSERT_TRUE(child);
-  ASSERT_TRUE(step.Wait());
-  bool eof = false;
-  EXPECT_EQ(ReadWithDeadline(c.peer.get(), 64, &eof), "last words");
-  EXPECT_TRUE(eof);
-  ASSERT_TRUE(step.Wake());
-  EXPECT_EQ(WaitForExit(child), 0);
+  WhileChildHasShutDown("last words", [](Connection& c) {
+    bool eof = false;
+    EXPECT_EQ(ReadWithDeadline(c.peer.get(), 64, &eof), "last words");
+    EXPECT_TRUE(eof);
+  });
 }
 
 PROCSIG_TEST(Socket, ShutdownAppliesToAllCopies, "SOCKET.SHUTDOWN_ALL_COPIES", "XSH shutdown",
              "after another process's shutdown(SHUT_WR), writing through this process's "
              "descriptor fails with EPIPE") {
-  Connection c = ConnectPair();
-  ASSERT_TRUE(c.ok());
-  Checkpoint step;
-  ScopedChild child = ForkShutdownChild(c, step, "");
-  ASSERT_TRUE(child);
-  ASSERT_TRUE(step.Wait());
-  EXPECT_THAT(::send(c.accepted.get(), "x", 1, MSG_NOSIGNAL), SyscallFailsWithErrno(EPIPE));
-  ASSERT_TRUE(step.Wake());
-  EXPECT_EQ(WaitForExit(child), 0);
+  WhileChildHasShutDown("", [](Connection& c) {
+    EXPECT_THAT(::send(c.accepted.get(), "x", 1, MSG_NOSIGNAL), SyscallFailsWithErrno(EPIPE));
+  });
 }
 
 PROCSIG_TEST(Socket, ListenerCloseInChild, "SOCKET.LISTENER_COPY_CLOSED", "XSH close",
