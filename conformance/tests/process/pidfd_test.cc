@@ -231,10 +231,11 @@ ScopedChild ForkSignalReceiver(Checkpoint& ready, const Pipe& out) {
   });
 }
 
-PROCSIG_TEST(Pidfd, SendSignalDelivers, "PIDFD.SEND_SIGNAL", "Linux pidfd_send_signal(2)",
-             "pidfd_send_signal(fd, SIGUSR1, NULL) delivers SIGUSR1 as kill() would: si_code "
-             "SI_USER and the sender's pid") {
-  SKIP_WITHOUT_PIDFD_SEND_SIGNAL();
+// Forks a signal receiver, opens a pidfd for it, runs send(fd) once it
+// waits, and stores in *got what it received; the receiver must then exit
+// 0. Called through ASSERT_NO_FATAL_FAILURE.
+template <typename Send>
+void SendThroughPidfd(Send send, Received* got) {
   Checkpoint ready;
   Pipe out;
   ASSERT_TRUE(out.ok());
@@ -243,39 +244,38 @@ PROCSIG_TEST(Pidfd, SendSignalDelivers, "PIDFD.SEND_SIGNAL", "Linux pidfd_send_s
   UniqueFd fd = OpenPidfd(child.pid());
   ASSERT_TRUE(fd);
   ASSERT_TRUE(ready.Wait());
-  ASSERT_THAT(PidfdSendSignal(fd.get(), SIGUSR1), SyscallSucceeds());
+  ASSERT_THAT(send(fd.get()), SyscallSucceeds());
+  ASSERT_TRUE(ReadExact(out.read_end.get(), got, sizeof *got));
+  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
+}
+
+PROCSIG_TEST(Pidfd, SendSignalDelivers, "PIDFD.SEND_SIGNAL", "Linux pidfd_send_signal(2)",
+             "pidfd_send_signal(fd, SIGUSR1, NULL) delivers SIGUSR1 as kill() would: si_code "
+             "SI_USER and the sender's pid") {
+  SKIP_WITHOUT_PIDFD_SEND_SIGNAL();
   Received got{};
-  ASSERT_TRUE(ReadExact(out.read_end.get(), &got, sizeof got));
+  ASSERT_NO_FATAL_FAILURE(
+      SendThroughPidfd([](int fd) { return PidfdSendSignal(fd, SIGUSR1); }, &got));
   EXPECT_EQ(got.code, SI_USER);
   EXPECT_EQ(got.pid, ::getpid());
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
 }
 
 PROCSIG_TEST(Pidfd, SendSignalInfo, "PIDFD.SEND_SIGNAL_INFO", "Linux pidfd_send_signal(2)",
              "pidfd_send_signal() with a siginfo (SI_QUEUE, a value) delivers that siginfo, "
              "as rt_sigqueueinfo() does") {
   SKIP_WITHOUT_PIDFD_SEND_SIGNAL();
-  Checkpoint ready;
-  Pipe out;
-  ASSERT_TRUE(out.ok());
-  ScopedChild child = ForkSignalReceiver(ready, out);
-  ASSERT_TRUE(child);
-  UniqueFd fd = OpenPidfd(child.pid());
-  ASSERT_TRUE(fd);
-  ASSERT_TRUE(ready.Wait());
   siginfo_t info{};
   info.si_signo = SIGUSR1;
   info.si_code = SI_QUEUE;
   info.si_pid = ::getpid();
   info.si_uid = ::getuid();
   info.si_value.sival_int = 1234;
-  ASSERT_THAT(PidfdSendSignal(fd.get(), SIGUSR1, &info), SyscallSucceeds());
   Received got{};
-  ASSERT_TRUE(ReadExact(out.read_end.get(), &got, sizeof got));
+  ASSERT_NO_FATAL_FAILURE(
+      SendThroughPidfd([&info](int fd) { return PidfdSendSignal(fd, SIGUSR1, &info); }, &got));
   EXPECT_EQ(got.code, SI_QUEUE);
   EXPECT_EQ(got.value, 1234);
   EXPECT_EQ(got.pid, ::getpid());
-  EXPECT_THAT(WaitForExit(child), ExitedWithStatus(0));
 }
 
 PROCSIG_TEST(Pidfd, SendSignalBadFlags, "PIDFD.SEND_SIGNAL_EINVAL_FLAGS",
