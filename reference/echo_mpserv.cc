@@ -218,6 +218,8 @@ class Server {
   Server(procsig::UniqueFd listener, const sigset_t& wait_mask, Options options)
       : listener_(std::move(listener)), wait_mask_(wait_mask), options_(std::move(options)) {
     children_.reserve(static_cast<size_t>(options_.max_children));
+    default_action_.sa_handler = SIG_DFL;
+    sigemptyset(&default_action_.sa_mask);
   }
 
   void run() {
@@ -279,9 +281,9 @@ class Server {
         continue;  // `client` closes here; keep serving the others
       }
       if (pid == 0) {
-        procsig::restore_default(SIGCHLD);
-        procsig::restore_default(SIGINT);
-        procsig::restore_default(SIGTERM);
+        sigaction(SIGCHLD, &default_action_, nullptr);
+        sigaction(SIGINT, &default_action_, nullptr);
+        sigaction(SIGTERM, &default_action_, nullptr);
         sigprocmask(SIG_SETMASK, &wait_mask_, nullptr);
         listener_.reset();
         serve_client(client.release(), options_);
@@ -335,6 +337,11 @@ class Server {
 
   procsig::UniqueFd listener_;
   sigset_t wait_mask_;
+  // SIG_DFL with an empty mask, built once before any fork: a child that
+  // built its own would run sigemptyset(), whose code page the child must
+  // fault in, one fault more per connection (perf record -e page-faults,
+  // docs/performance.md).
+  struct sigaction default_action_ {};
   Options options_;
   // The children's pids, in no order. A flat array, reserved once: a fork
   // and a reaping each write one slot, where a std::set would allocate or
