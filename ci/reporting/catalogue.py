@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 
 from .errors import InputError
 
@@ -151,9 +152,45 @@ def _no_catalogue(tool, reason):
     return []
 
 
+# An intermittent row (docs/validating.md, section 6): the word, the rate
+# its probe measured, then the reason.
+_INTERMITTENT_WORD = re.compile(r"^intermittent\b")
+_INTERMITTENT = re.compile(
+    r"^intermittent\s*\((failed\s+([0-9]{1,6})\s+of\s+([0-9]{1,6})\s+runs)\)\s*:\s*(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One row of an expectations file. A plain row fails every run; an
+    intermittent one (rate "failed N of M runs") fails in only some."""
+    reason: str
+    rate: str = ""
+
+    @property
+    def intermittent(self):
+        return bool(self.rate)
+
+
+def _listed(reason, where, rid):
+    if not _INTERMITTENT_WORD.match(reason):
+        return Listed(reason)
+    m = _INTERMITTENT.match(reason)
+    if not m:
+        raise InputError(where, f"'{rid}' has no measured rate (expected "
+                                "'ID  intermittent (failed N of M runs): reason')")
+    failed, runs = int(m.group(2)), int(m.group(3))
+    if not 0 < failed < runs:
+        raise InputError(where, f"'{rid}' is intermittent with '{m.group(1)}': it must have "
+                                "failed in some runs and passed in others (0 < N < M)")
+    return Listed(m.group(4), m.group(1))
+
+
 def expectations(path):
     """Reads an expectations file: one `ID  reason` per line, '#' starts a
-    comment line. Returns {ID: reason}; a missing file means no expectations."""
+    comment line; a reason `intermittent (failed N of M runs): reason`
+    marks a row that fails in only some runs. Returns {ID: Listed}; a
+    missing file means no expectations, a malformed intermittent row is an
+    InputError naming the file and line."""
     found = {}
     try:
         with open(path, encoding="utf-8") as f:
@@ -162,9 +199,10 @@ def expectations(path):
         return found
     except OSError as e:
         raise InputError(path, e.strerror or str(e))
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         line = line.strip()
         if line and not line.startswith("#"):
             parts = line.split(None, 1)
-            found[parts[0]] = parts[1].strip() if len(parts) > 1 else "listed in expectations"
+            reason = parts[1].strip() if len(parts) > 1 else "listed in expectations"
+            found[parts[0]] = _listed(reason, f"{path}:{number}", parts[0])
     return found

@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from . import outcomes as O
 from . import text
 
+_SKIPPED = (O.SKIP, O.NOT_CLAIMED, O.EXPECTED_FAIL, O.INTERMITTENT)
+
 
 def _case(parent, res, suite_name):
     case = ET.SubElement(parent, "testcase", classname=suite_name, name=res["id"],
@@ -16,8 +18,9 @@ def _case(parent, res, suite_name):
         label = "unexpected pass" if res["outcome"] == O.UNEXPECTED_PASS else "failure"
         f = ET.SubElement(case, "failure", message=cause or label, type=res["outcome"])
         f.text = "\n".join(t for t in (res.get("where", ""), res.get("message", "")) if t)
-    elif res["outcome"] in (O.SKIP, O.NOT_CLAIMED, O.EXPECTED_FAIL):
-        ET.SubElement(case, "skipped", message=f"{O.LABELS[res['outcome']]}: {cause}")
+    elif res["outcome"] in _SKIPPED:
+        # An intermittent row is a skip whether it passed or failed: never a pass.
+        ET.SubElement(case, "skipped", message=f"{text.cell_text(res)}: {cause}")
     elif res["outcome"] == O.OBSERVED and res.get("observed"):
         out = ET.SubElement(case, "system-out")
         out.text = f"observed: {res['observed']}"
@@ -34,7 +37,7 @@ def render(report):
             name = f"{text.column_title(r['run'])}.{suite}"
             ts = ET.SubElement(root, "testsuite", name=name)
             failures = sum(_case(ts, res, name) for res in rows)
-            skipped = sum(res["outcome"] in (O.SKIP, O.NOT_CLAIMED, O.EXPECTED_FAIL) for res in rows)
+            skipped = sum(res["outcome"] in _SKIPPED for res in rows)
             ts.set("tests", str(len(rows)))
             ts.set("failures", str(failures))
             ts.set("errors", "0")

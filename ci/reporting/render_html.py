@@ -35,6 +35,7 @@ td.cell { font-weight: 600; min-width: 7em; max-width: 16em; overflow-wrap: anyw
 .fail { background: #f9d0d0; color: #8a0000; }
 .expected-fail { background: #fdecc8; color: #7a4b00; }
 .unexpected-pass { background: #f3c6f0; color: #6b006b; }
+.intermittent { background: #fbf3b0; color: #5c5200; }
 .skip { background: #e6e6e6; color: #444; }
 .not-claimed { background: #eeeeee; color: #555; font-style: italic; }
 .observed { background: #d6e8fb; color: #0b3d73; font-weight: 400; }

@@ -20,15 +20,18 @@ _STALE_SLACK = 2.0
 
 
 def result(id, suite, outcome, message="", clause="", description="", observed="", cause="",
-           where="", duration=None):
+           where="", duration=None, this_run=""):
     """One row of a run. message is everything the test said; cause is the
     observation in one line (for failures and skips); where is the file and
-    line to read more at; duration is in seconds, None when unknown."""
+    line to read more at; duration is in seconds, None when unknown;
+    this_run is an intermittent row's result ("pass" or "fail")."""
     row = {"id": id, "suite": suite, "clause": clause, "description": description,
            "outcome": outcome, "message": message, "observed": observed, "cause": cause,
            "where": where, "level": ""}
     if duration is not None:
         row["duration"] = round(duration, 3)
+    if this_run:
+        row["this_run"] = this_run
     return row
 
 
@@ -100,10 +103,11 @@ def conformance_results(tests, xml_files):
     by_id = {}
     for path in xml_files:
         for case in gtest_xml.read(path):
-            cause = case.message if case.outcome in O.UNEXPECTED + (O.SKIP,) else ""
+            failed = case.outcome in O.UNEXPECTED + (O.SKIP,) or case.this_run == "fail"
+            cause = case.message if failed else ""
             row = result(case.id, "conformance", case.outcome, case.message, case.clause,
                          case.description, case.observed, cause=" ".join(cause.split()),
-                         where=case.where, duration=case.duration)
+                         where=case.where, duration=case.duration, this_run=case.this_run)
             row["level"] = "platform"
             old = by_id.get(case.id)
             if old is None or O.worst([old["outcome"], row["outcome"]]) != old["outcome"]:
@@ -205,17 +209,26 @@ def tap_suite_results(tests, suite, id_of, source_root=""):
 
 def apply_expectations(rows, expected, source):
     """Turns listed failures into expected-fail and listed passes into
-    unexpected-pass, as the conformance suite does for platforms."""
+    unexpected-pass, as the conformance suite does for platforms; a row
+    listed as intermittent becomes intermittent either way, with this_run
+    saying which it was."""
     for r in rows:
-        reason = expected.get(r["id"])
-        if reason is None:
+        listed = expected.get(r["id"])
+        if listed is None or r["outcome"] not in (O.FAIL, O.PASS):
             continue
-        if r["outcome"] == O.FAIL:
-            r["outcome"], r["message"] = O.EXPECTED_FAIL, reason
-            r["cause"] = f"expected ({source}): {reason}"
-        elif r["outcome"] == O.PASS:
+        failed = r["outcome"] == O.FAIL
+        if listed.intermittent:
+            said = "intermittent failure" if failed else "passed this run"
+            note = f"{said} ({source}, listed as {listed.rate}): {listed.reason}"
+            r["outcome"], r["this_run"] = O.INTERMITTENT, "fail" if failed else "pass"
+            r["message"] = note + (f"\n{r['message']}" if failed and r["message"] else "")
+            r["cause"] = note
+        elif failed:
+            r["outcome"], r["message"] = O.EXPECTED_FAIL, listed.reason
+            r["cause"] = f"expected ({source}): {listed.reason}"
+        else:
             r["outcome"] = O.UNEXPECTED_PASS
-            r["message"] = r["cause"] = f"passed, but {source} lists it: {reason}"
+            r["message"] = r["cause"] = f"passed, but {source} lists it: {listed.reason}"
     return rows
 
 

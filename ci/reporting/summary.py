@@ -70,6 +70,17 @@ def _not_claimed(results):
     return [f"  {n} row(s) not claimed (not failures): {', '.join(claims)}"] if n else []
 
 
+def _intermittent(results):
+    """One line: the rows listed as intermittent, and how they went this run."""
+    seen = [res for res in results if res["outcome"] == O.INTERMITTENT]
+    if not seen:
+        return []
+    failed = sorted(res["id"] for res in seen if res.get("this_run") == "fail")
+    line = (f"  {len(seen)} intermittent row(s) (neither passes nor failures): "
+            f"{len(failed)} failed this run")
+    return [line + (f" ({', '.join(failed)})" if failed else "")]
+
+
 def render(report, report_dir=""):
     lines = []
     for r in report["runs"]:
@@ -83,6 +94,7 @@ def render(report, report_dir=""):
                                                       for o in O.COUNTED))
         lines += _skip_lines(r["results"])
         lines += _not_claimed(r["results"])
+        lines += _intermittent(r["results"])
         bad = [res for res in r["results"] if res["outcome"] in O.UNEXPECTED]
         if bad:
             bad.sort(key=_level_rank)  # stable: suite and catalogue order within a level

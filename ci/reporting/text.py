@@ -24,6 +24,9 @@ def cell_text(result):
         return O.LABELS[O.NOT_RUN]
     if result["outcome"] == O.OBSERVED and result.get("observed"):
         return result["observed"]
+    if result["outcome"] == O.INTERMITTENT:
+        this_run = {"fail": "failed", "pass": "passed"}.get(result.get("this_run", ""), "?")
+        return f"{O.LABELS[O.INTERMITTENT]}: {this_run}"
     return O.LABELS[result["outcome"]]
 
 
@@ -34,6 +37,6 @@ def one_line(message, limit=200):
 
 def noteworthy(results):
     """Results whose message a reader wants under the table, worst first."""
-    order = (O.FAIL, O.UNEXPECTED_PASS, O.EXPECTED_FAIL, O.SKIP)
+    order = (O.FAIL, O.UNEXPECTED_PASS, O.EXPECTED_FAIL, O.INTERMITTENT, O.SKIP)
     picked = [r for r in results if r["outcome"] in order and r.get("message")]
     return sorted(picked, key=lambda r: order.index(r["outcome"]))

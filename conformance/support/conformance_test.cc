@@ -253,8 +253,8 @@ void ConformanceTest::RunAssertion(const AssertionInfo& info, void (*body)()) {
     RecordProperty("kind", "characterisation");
   }
 
-  const std::string* reason = ExpectedFailureReason(info.id);
-  if (reason == nullptr) {
+  const Expectation* expected = FindExpectation(info.id);
+  if (expected == nullptr) {
     RunBounded(info, body);
     return;
   }
@@ -278,18 +278,31 @@ void ConformanceTest::RunAssertion(const AssertionInfo& info, void (*body)()) {
     }
   }
   if (first_failure != nullptr) {
-    RecordProperty("outcome", "expected-fail");
     const char* file = first_failure->file_name();
-    GTEST_SKIP() << "expected failure: " << *reason
-                 << "\n  first failure: " << (file != nullptr ? file : "?") << ":"
-                 << first_failure->line_number() << ": " << first_failure->summary();
+    std::ostringstream where;
+    where << "\n  first failure: " << (file != nullptr ? file : "?") << ":"
+          << first_failure->line_number() << ": " << first_failure->summary();
+    if (expected->intermittent()) {
+      RecordProperty("outcome", "intermittent");
+      RecordProperty("this_run", "fail");
+      GTEST_SKIP() << "intermittent failure: " << expected->reason << " (listed as "
+                   << expected->rate << ")" << where.str();
+    }
+    RecordProperty("outcome", "expected-fail");
+    GTEST_SKIP() << "expected failure: " << expected->reason << where.str();
   }
   if (skip != nullptr) {
     GTEST_SKIP() << skip->message();
   }
+  if (expected->intermittent()) {
+    // Passed this time: the cell says so, and it is not counted as a pass.
+    RecordProperty("outcome", "intermittent");
+    RecordProperty("this_run", "pass");
+    return;
+  }
   RecordProperty("outcome", "unexpected-pass");
   ADD_FAILURE() << "unexpected pass: " << info.id << " is listed in expectations/"
-                << ExpectationsTarget() << ".txt (" << *reason << ") but passed";
+                << ExpectationsTarget() << ".txt (" << expected->reason << ") but passed";
 }
 
 }  // namespace procsig::test

@@ -2,7 +2,7 @@
 
 #include <fstream>
 #include <map>
-#include <sstream>
+#include <regex>
 
 namespace procsig::test {
 
@@ -10,7 +10,7 @@ namespace {
 
 struct Loaded {
   std::string target;
-  std::map<std::string, std::string> reasons;
+  std::map<std::string, Expectation> rows;
 };
 
 Loaded& State() {
@@ -36,6 +36,34 @@ std::string Trim(const std::string& text) {
   }
   const auto last = text.find_last_not_of(" \t\r");
   return text.substr(first, last - first + 1);
+}
+
+// "intermittent (failed N of M runs): reason". The word alone starts the
+// form, so a reason that merely begins with it is an error, not a plain row.
+bool StartsIntermittent(const std::string& reason) {
+  static const std::regex word(R"(^intermittent\b)");
+  return std::regex_search(reason, word);
+}
+
+// Fills `row` from an intermittent reason, or returns what is wrong with it.
+std::optional<std::string> ParseIntermittent(const std::string& reason, Expectation* row) {
+  static const std::regex form(
+      R"(^intermittent\s*\((failed\s+([0-9]{1,6})\s+of\s+([0-9]{1,6})\s+runs)\)\s*:\s*(\S.*)$)");
+  std::smatch m;
+  if (!std::regex_match(reason, m, form)) {
+    return std::string(
+        "has no measured rate (expected 'ID  intermittent (failed N of M runs): "
+        "reason')");
+  }
+  const unsigned long failed = std::stoul(m[2].str());
+  const unsigned long runs = std::stoul(m[3].str());
+  if (failed == 0 || failed >= runs) {
+    return "is intermittent with '" + m[1].str() +
+           "': it must have failed in some runs and passed in others (0 < N < M)";
+  }
+  row->rate = m[1].str();
+  row->reason = m[4].str();
+  return std::nullopt;
 }
 
 }  // namespace
@@ -71,7 +99,13 @@ std::optional<std::string> LoadExpectations(const std::string& directory,
       return std::string(where).append(": '").append(id).append(
           "' has no reason (expected 'ID  reason')");
     }
-    if (!loaded.reasons.emplace(id, reason).second) {
+    Expectation row{reason, ""};
+    if (StartsIntermittent(reason)) {
+      if (const auto error = ParseIntermittent(reason, &row)) {
+        return std::string(where).append(": '").append(id).append("' ").append(*error);
+      }
+    }
+    if (!loaded.rows.emplace(id, row).second) {
       return std::string(where).append(": '").append(id).append("' is listed twice");
     }
   }
@@ -79,10 +113,10 @@ std::optional<std::string> LoadExpectations(const std::string& directory,
   return std::nullopt;
 }
 
-const std::string* ExpectedFailureReason(const std::string& id) {
-  const auto& reasons = State().reasons;
-  const auto it = reasons.find(id);
-  return it == reasons.end() ? nullptr : &it->second;
+const Expectation* FindExpectation(const std::string& id) {
+  const auto& rows = State().rows;
+  const auto it = rows.find(id);
+  return it == rows.end() ? nullptr : &it->second;
 }
 
 const std::string& ExpectationsTarget() { return State().target; }

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <string>
 
 #include "assertion.h"
 #include "checkpoint.h"
@@ -164,12 +166,136 @@ TEST(Expectations, RejectUnknownTargetAndBadLines) {
   EXPECT_THAT(*bad, ::testing::HasSubstr("t.txt:4: 'FORK.B' has no reason"));
   std::ofstream(path) << "FORK.A  known bug\n";
   EXPECT_FALSE(LoadExpectations(dir, "t"));
-  ASSERT_NE(ExpectedFailureReason("FORK.A"), nullptr);
-  EXPECT_EQ(*ExpectedFailureReason("FORK.A"), "known bug");
-  EXPECT_EQ(ExpectedFailureReason("FORK.B"), nullptr);
+  ASSERT_NE(FindExpectation("FORK.A"), nullptr);
+  EXPECT_EQ(FindExpectation("FORK.A")->reason, "known bug");
+  EXPECT_FALSE(FindExpectation("FORK.A")->intermittent());
+  EXPECT_EQ(FindExpectation("FORK.B"), nullptr);
   EXPECT_FALSE(LoadExpectations(dir, ""));  // back to no target
   EXPECT_EQ(std::remove(path.c_str()), 0);
   EXPECT_EQ(::rmdir(dir), 0);
+}
+
+// A scratch expectations directory holding t.txt.
+class ScratchTarget {
+ public:
+  ScratchTarget() { ok_ = ::mkdtemp(dir_) != nullptr; }
+  ~ScratchTarget() {
+    (void)LoadExpectations(dir_, "");
+    (void)std::remove(path().c_str());
+    (void)::rmdir(dir_);
+  }
+  bool ok() const { return ok_; }
+  std::string path() const { return std::string(dir_) + "/t.txt"; }
+  std::optional<std::string> Load(const std::string& text) {
+    std::ofstream(path()) << text;
+    return LoadExpectations(dir_, "t");
+  }
+
+ private:
+  char dir_[32] = "/tmp/procsig-expect-XXXXXX";
+  bool ok_ = false;
+};
+
+TEST(Expectations, IntermittentRowsCarryTheirRate) {
+  ScratchTarget target;
+  ASSERT_TRUE(target.ok());
+  ASSERT_FALSE(
+      target.Load("FORK.A  intermittent (failed 7 of 20 runs): a late signal\n"
+                  "FORK.B  intermittently slow, failing every run\n"));
+  const Expectation* flaky = FindExpectation("FORK.A");
+  ASSERT_NE(flaky, nullptr);
+  EXPECT_TRUE(flaky->intermittent());
+  EXPECT_EQ(flaky->rate, "failed 7 of 20 runs");
+  EXPECT_EQ(flaky->reason, "a late signal");
+  // Only the word itself starts the form: this is a plain row.
+  const Expectation* plain = FindExpectation("FORK.B");
+  ASSERT_NE(plain, nullptr);
+  EXPECT_FALSE(plain->intermittent());
+  EXPECT_EQ(plain->reason, "intermittently slow, failing every run");
+}
+
+TEST(Expectations, RejectIntermittentWithoutAMeasuredRate) {
+  ScratchTarget target;
+  ASSERT_TRUE(target.ok());
+  const auto no_rate = target.Load("# header\nFORK.C  intermittent: sometimes\n");
+  ASSERT_TRUE(no_rate);
+  EXPECT_THAT(*no_rate, ::testing::HasSubstr("t.txt:2: 'FORK.C' has no measured rate"));
+  const auto always = target.Load("FORK.C  intermittent (failed 3 of 3 runs): always\n");
+  ASSERT_TRUE(always);
+  EXPECT_THAT(*always, ::testing::HasSubstr("t.txt:1: 'FORK.C' is intermittent with 'failed 3 "
+                                            "of 3 runs': it must have failed in some runs"));
+  EXPECT_TRUE(target.Load("FORK.C  intermittent (failed 0 of 3 runs): never\n"));
+}
+
+// Runs a body through RunAssertion, as PROCSIG_TEST does, under an ID the
+// scratch target lists. The callers intercept all threads, as RunAssertion
+// does inside, so its own interception nests within theirs.
+class ListedBody : public ConformanceTest {
+ public:
+  void TestBody() override {}
+  static void Run(void (*body)()) {
+    RunAssertion({"SUPPORT.LISTED", "none", "a row the scratch target lists", false}, body);
+  }
+};
+
+std::string CurrentProperty(const std::string& key) {
+  const auto* result = ::testing::UnitTest::GetInstance()->current_test_info()->result();
+  for (int i = 0; i < result->test_property_count(); ++i) {
+    if (result->GetTestProperty(i).key() == key) {
+      return result->GetTestProperty(i).value();
+    }
+  }
+  return "";
+}
+
+TEST(Expectations, IntermittentFailureIsSkippedAndNamed) {
+  ScratchTarget target;
+  ASSERT_TRUE(target.ok());
+  ASSERT_FALSE(target.Load("SUPPORT.LISTED  intermittent (failed 1 of 2 runs): a race\n"));
+  ::testing::TestPartResultArray results;
+  {
+    ::testing::ScopedFakeTestPartResultReporter intercept(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &results);
+    ListedBody::Run([] { ADD_FAILURE() << "lost the race"; });
+  }
+  ASSERT_EQ(results.size(), 1);
+  EXPECT_TRUE(results.GetTestPartResult(0).skipped());
+  EXPECT_THAT(results.GetTestPartResult(0).message(),
+              ::testing::HasSubstr("intermittent failure: a race (listed as failed 1 of 2 runs)"));
+  EXPECT_THAT(results.GetTestPartResult(0).message(), ::testing::HasSubstr("lost the race"));
+  EXPECT_EQ(CurrentProperty("outcome"), "intermittent");
+  EXPECT_EQ(CurrentProperty("this_run"), "fail");
+}
+
+TEST(Expectations, IntermittentPassPassesAndIsNamed) {
+  ScratchTarget target;
+  ASSERT_TRUE(target.ok());
+  ASSERT_FALSE(target.Load("SUPPORT.LISTED  intermittent (failed 1 of 2 runs): a race\n"));
+  ::testing::TestPartResultArray results;
+  {
+    ::testing::ScopedFakeTestPartResultReporter intercept(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &results);
+    ListedBody::Run([] {});
+  }
+  EXPECT_EQ(results.size(), 0) << "neither a failure nor a skip";
+  EXPECT_EQ(CurrentProperty("outcome"), "intermittent");
+  EXPECT_EQ(CurrentProperty("this_run"), "pass");
+}
+
+TEST(Expectations, PlainRowThatPassesIsAnUnexpectedPass) {
+  ScratchTarget target;
+  ASSERT_TRUE(target.ok());
+  ASSERT_FALSE(target.Load("SUPPORT.LISTED  always fails here\n"));
+  ::testing::TestPartResultArray results;
+  {
+    ::testing::ScopedFakeTestPartResultReporter intercept(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &results);
+    ListedBody::Run([] {});
+  }
+  ASSERT_EQ(results.size(), 1);
+  EXPECT_TRUE(results.GetTestPartResult(0).failed());
+  EXPECT_THAT(results.GetTestPartResult(0).message(), ::testing::HasSubstr("unexpected pass"));
+  EXPECT_EQ(CurrentProperty("outcome"), "unexpected-pass");
 }
 
 }  // namespace

@@ -191,8 +191,8 @@ class CatalogueTest(unittest.TestCase):
             f.write("# comment\n\nC.FORK.LINES   prints # twice\nC.WAIT.LINES\n")
             f.flush()
             self.assertEqual(catalogue.expectations(f.name),
-                             {"C.FORK.LINES": "prints # twice",
-                              "C.WAIT.LINES": "listed in expectations"})
+                             {"C.FORK.LINES": catalogue.Listed("prints # twice"),
+                              "C.WAIT.LINES": catalogue.Listed("listed in expectations")})
         self.assertEqual(catalogue.expectations("/nonexistent/expectations.txt"), {})
 
 

@@ -8,6 +8,12 @@
 // pid), so the count is known; that needs root, and a uid the user namespace
 // maps. Everything runs in a forked child, whose children end when its pipe
 // closes, however it ends.
+//
+// Each child checkpoints (a byte on a pipe of its own, or EOF if it ended
+// first) before the next fork(), so the count each fork() sees holds
+// whatever the child's side of fork() started: qemu-user starts its RCU
+// thread in the child there, and without the checkpoint the number of forks
+// that succeeded depended on whether the parent forked again first.
 #include <grp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -33,13 +39,14 @@ constexpr int kTries = kLimit + 2;  // bounded, whatever the layer allows
 // and that failure's errno (0: none failed within kTries).
 struct NprocReport {
   int forked = 0;
+  int ready = 0;  // children that ran after fork() and wrote their checkpoint
   int error = 0;
   int setup_errno = 0;  // setresuid's errno when the uid could not be taken
 };
 
 // Async-signal-safe: takes a uid of its own, sets RLIMIT_NPROC to kLimit,
-// forks until fork() fails (children wait for EOF on `hold`), reports,
-// then lets them go and reaps them.
+// forks until fork() fails (each child checkpoints, then waits for EOF on
+// `hold`), reports, then lets them go and reaps them.
 int CountForks(int report_fd, const ChildReport& checks) {
   NprocReport report;
   Pipe hold;
@@ -56,10 +63,14 @@ int CountForks(int report_fd, const ChildReport& checks) {
   }
   pid_t children[kTries];
   for (; report.forked < kTries; ++report.forked) {
+    Pipe ready;
+    CHILD_CHECK(checks, ready.ok());
     const pid_t pid = ::fork();
     if (pid == 0) {
       hold.write_end.reset();
-      char byte;
+      ready.read_end.reset();
+      char byte = 'r';
+      (void)!::write(ready.write_end.get(), &byte, 1);
       ::_exit(static_cast<int>(::read(hold.read_end.get(), &byte, 1)));
     }
     if (pid < 0) {
@@ -67,6 +78,9 @@ int CountForks(int report_fd, const ChildReport& checks) {
       break;
     }
     children[report.forked] = pid;
+    ready.write_end.reset();
+    char byte;
+    report.ready += ReadExact(ready.read_end.get(), &byte, 1, DeadlineIn()) ? 1 : 0;
   }
   hold.write_end.reset();
   for (int i = 0; i < report.forked; ++i) {
@@ -97,7 +111,8 @@ PROCSIG_TEST(ResourceLimit, NprocCountsProcesses, "RLIMIT.NPROC_FORK_LIMIT", "Li
     GTEST_SKIP() << "setresuid() to a fresh user ID failed (" << DescribeErrno(got.setup_errno)
                  << "): the user namespace does not map it";
   }
-  EXPECT_EQ(got.forked, kLimit - 1) << "forks that succeeded before the first failure";
+  EXPECT_EQ(got.forked, kLimit - 1) << "forks that succeeded before the first failure ("
+                                    << got.ready << " of those children ran after fork())";
   EXPECT_EQ(got.error, EAGAIN) << DescribeErrno(got.error);
 }
 

@@ -6,11 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "assertion.h"
 #include "child.h"
+#include "deadline.h"
 #include "scoped_signal.h"
 #include "syscall_matchers.h"
 #include "unique_fd.h"
@@ -40,6 +43,27 @@ struct ReapResult {
   bool timed_out = false;
 };
 
+// Seconds for forking and reaping, times the scale: well inside the body's
+// own deadline (kBodyTimeout), so a slow layer (valgrind, where every child
+// is a valgrind process) fails here, with the children killed and reaped,
+// instead of being cut off with them still running.
+constexpr int kReapSeconds = 10;
+
+// Kills and reaps the children the handler has not reaped. SIGCHLD is
+// blocked, so the handler cannot reap one between the check and the kill:
+// waitid(WNOWAIT) succeeds only for a child not yet reaped, whose pid
+// cannot have been reused.
+void KillUnreaped(const std::vector<pid_t>& pids) {
+  for (const pid_t pid : pids) {
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0) {
+      ::kill(pid, SIGKILL);
+    }
+  }
+  while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
+  }
+}
+
 // Forks n children that exit together when released, and sigsuspend()s
 // until the handler has reaped them all or the alarm says time is up.
 ReapResult ForkAndReap(int n) {
@@ -61,7 +85,8 @@ ReapResult ForkAndReap(int n) {
   }
   std::vector<pid_t> pids;
   pids.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
+  const Deadline deadline = DeadlineIn(std::chrono::seconds(kReapSeconds));
+  for (int i = 0; i < n && MillisecondsLeft(deadline) > 0; ++i) {
     const pid_t pid = ::fork();
     if (pid == 0) {
       release.write_end.reset();
@@ -75,7 +100,7 @@ ReapResult ForkAndReap(int n) {
     pids.push_back(pid);
   }
   result.forked = static_cast<int>(pids.size());
-  ScopedAlarm deadline(10 * static_cast<unsigned>(TimeoutScale()));
+  ScopedAlarm alarm(static_cast<unsigned>(std::max(1, MillisecondsLeft(deadline) / 1000)));
   release.write_end.reset();  // every child's read() now returns 0
   sigset_t during = blocked.previous();
   sigdelset(&during, SIGCHLD);
@@ -86,18 +111,17 @@ ReapResult ForkAndReap(int n) {
   result.reaped = g_reaped;
   result.handler_calls = g_handler_calls;
   result.timed_out = g_timed_out != 0;
-  // On failure, leave no child behind: each has been released, so plain
-  // blocking waits end.
-  while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
-  }
+  // On failure, leave no child behind, and do not wait for released
+  // children that a slow layer has yet to end.
+  KillUnreaped(pids);
   return result;
 }
 
 void ExpectAllReaped(int n) {
   const ReapResult result = ForkAndReap(n);
-  ASSERT_EQ(result.forked, n);
+  ASSERT_EQ(result.forked, n) << "children forked within " << kReapSeconds * TimeoutScale() << " s";
   EXPECT_FALSE(result.timed_out) << "only " << result.reaped << " reaped within "
-                                 << 10 * TimeoutScale() << " s";
+                                 << kReapSeconds * TimeoutScale() << " s of forking and reaping";
   EXPECT_EQ(result.reaped, n) << "in " << result.handler_calls << " handler calls";
   EXPECT_GE(result.handler_calls, 1);
   EXPECT_LE(result.handler_calls, n);

@@ -172,18 +172,29 @@ PROCSIG_TEST(SignalDefault, Continues, "SIGDEFAULT.CONTINUES.SIGCONT", "XSH 2.4.
              "ignored") {
   ChildEvents events;
   ChildReport report;
-  auto child = ForkChild([&report] {
+  // After the stop the child waits for the parent's byte, sent once it is
+  // continued, as SIGDEFAULT.STOPS.* do: a layer that lets a stopped child
+  // run on (proot) cannot make it exit before its stop is reported
+  // (WAITPID.STOPPED_DOES_NOT_RUN judges the running on).
+  Pipe go;
+  ASSERT_TRUE(go.ok());
+  const int go_fd = go.read_end.get();
+  auto child = ForkChild([&report, go_fd] {
     CHILD_CHECK(report, ResetToDefault(SIGCONT));
     CHILD_CHECK(report, ::raise(SIGCONT) == 0);  // not stopped: no effect
     CHILD_CHECK(report, ::setpgid(0, 0) == 0);
     CHILD_CHECK(report, ::raise(SIGSTOP) == 0);
+    char byte;
+    CHILD_CHECK(report, ::read(go_fd, &byte, 1) == 1);
     return 0;
   });
   ASSERT_TRUE(child);
+  go.read_end.reset();
   siginfo_t info;
   ASSERT_TRUE(events.Wait(child, WSTOPPED | WEXITED, &info));
   ASSERT_EQ(info.si_code, CLD_STOPPED) << report.Failures();
   ASSERT_THAT(::kill(child.pid(), SIGCONT), SyscallSucceeds());
+  ASSERT_THAT(::write(go.write_end.get(), "x", 1), SyscallSucceedsWithValue(1));
   ASSERT_TRUE(events.Wait(child, WCONTINUED | WEXITED | WNOWAIT, &info));
   EXPECT_TRUE(info.si_code == CLD_CONTINUED || info.si_code == CLD_EXITED) << info.si_code;
   ASSERT_TRUE(events.Wait(child, WEXITED, &info));
