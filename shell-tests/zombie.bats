@@ -36,11 +36,39 @@ zombie_order() {
 $(cat -A "$file")"
 }
 
-# zombie_shown PARENT: a child of PARENT in state Z (ZOMBIE_KID) that ps
-# shows as <defunct>, state Z, parent PARENT.
-zombie_shown() {
-  zombie_child_of "$1" || return 1
-  [[ $(ps -o stat=,ppid=,args= -p "$ZOMBIE_KID") =~ ^Z.*\ $1\ .*\<defunct\> ]]
+# zombie_look PARENT: one look of expect_zombie_made's deadline loop, true
+# once ps shows a child of PARENT (the kernel's, /proc) as <defunct>, state
+# Z, parent PARENT (ZOMBIE_KID), or once PARENT has ended: no later look
+# can see it asleep. Counts the looks (LOOKS) and keeps, from the last look
+# that found any child: each child with its state and, from
+# /proc/PID/schedstat, its time on a CPU and waiting for one (SEEN), when
+# that was (SEEN_AT, seconds since LOOK_START_US), and whether every child
+# then was runnable and had waited for a CPU longer than it had run
+# (SEEN_STARVED=1: the machine, not the child, kept it from ending).
+zombie_look() {
+  local kid states='' starved=1 run wait
+  LOOKS=$((LOOKS + 1)) ZOMBIE_KID=
+  for kid in $(children_of "$1"); do
+    proc_stat "$kid" || continue
+    if [ "$STATE" = Z ] && [[ $(ps -o stat=,ppid=,args= -p "$kid") =~ ^Z.*\ $1\ .*\<defunct\> ]]; then
+      ZOMBIE_KID=$kid
+      return 0
+    fi
+    run='' wait=''
+    { read -r run wait _ <"/proc/$kid/schedstat"; } 2>/dev/null || true
+    if [ -n "$wait" ]; then
+      states+="${states:+, }$kid ($STATE, $((run / 1000000)) ms on a CPU, $((wait / 1000000)) ms waiting for one)"
+      [ "$STATE" = R ] && [ "$wait" -gt "$run" ] || starved=0
+    else
+      states+="${states:+, }$kid ($STATE)"
+      starved=0
+    fi
+  done
+  if [ -n "$states" ]; then
+    SEEN=$states SEEN_STARVED=$starved
+    secs_since "$LOOK_START_US"; SEEN_AT=$SECS
+  fi
+  ! alive "$1"
 }
 
 # expect_zombie_made RULE [START-PREFIX...]: zombie, started at scale 1
@@ -50,37 +78,55 @@ zombie_shown() {
 # looked at, however loaded the machine; the teardown stops the parent. Its
 # exit status is C.ZOMBIE.LINES's to judge. The child is the kernel's (the
 # parent's children in /proc), not the one the output names: stdout in a
-# pipe may hold its lines until the parent exits.
+# pipe may hold its lines until the parent exits. A launcher's helper (a
+# pyenv shim's) may be a zombie for an instant before the program runs: a
+# zombie counts once ps shows it too. Looking stops when the parent ends,
+# even before the bound (10 s times the multiplier: beyond the 30 s sleep
+# under a layer).
 expect_zombie_made() {
   local rule=$1
   shift
+  now_us; LOOK_START_US=$REPLY
   if [ $# -gt 0 ]; then
     start_bg z --scale 1 --under-test zombie -- "$@" "$(prog zombie)"
   else
     start_bg z --scale 1 -- zombie
   fi
-  local parent=${BG_PID[z]} kid
-  # A launcher's helper (a pyenv shim's) may be a zombie for an instant
-  # before the program runs: a zombie counts once ps shows it too.
-  if ! within 10 zombie_shown "$parent"; then
-    local kids
-    kids=$(children_of "$parent" | paste -sd ' ')
-    if ! alive "$parent"; then
-      finish_bg z 5 || true
-      fail "$rule: zombie ($parent) ended (status ${BG_STATUS:-unknown}) within $WAITED s of its start, before its 30 s sleep, and no child of it was seen in state Z"
-    fi
-    fail "$rule: zombie ($parent) still sleeps $WAITED s after its start and has no child that ps shows in state Z and <defunct> (its children now: ${kids:-none})"
+  local parent=${BG_PID[z]} kid first
+  secs_since "$LOOK_START_US"; first=$SECS
+  LOOKS=0 SEEN='' SEEN_AT='' SEEN_STARVED=0
+  local ok=0 seen
+  within 10 zombie_look "$parent" || ok=$?
+  seen="$LOOKS looks from $first s after its start; children at the last look that found any: ${SEEN:-none}${SEEN_AT:+, $SEEN_AT s after the start}"
+  [ "$ok" = 0 ] ||
+    fail "$rule: zombie ($parent) still sleeps $WAITED s after the first look and has no child that ps shows in state Z and <defunct> ($seen)"
+  if [ -z "$ZOMBIE_KID" ]; then
+    finish_bg z 10 || true
+    local slept=${BG_ELAPSED%%.*}
+    [ -n "$slept" ] && [ "$slept" -ge 30 ] ||
+      fail "$rule: zombie ($parent) ended after ${BG_ELAPSED:-?} s (status ${BG_STATUS:-unknown}), before its 30 s sleep was over, and no child of it was seen in state Z ($seen)"
+    # After its full sleep, the premise may have failed, not the program:
+    # the looks came after the sleep (start_bg itself took 30 s), or the
+    # child was still waiting for a CPU to end on (schedstat, a machine so
+    # loaded that the parent's 30 s were not enough for it).
+    [ "${first%%.*}" -lt 30 ] ||
+      skip "set-up: the first look at zombie's children came $first s after its start, after its full 30 s sleep (it ran ${BG_ELAPSED} s): the machine was too slow to look while it slept"
+    [ "$SEEN_STARVED" = 0 ] ||
+      skip "set-up: zombie ($parent) slept its full 30 s (it ran ${BG_ELAPSED} s), but its child was still runnable, waiting for a CPU more than it had run, at the last look: the machine was too loaded for the child to end while the parent slept ($seen)"
+    fail "$rule: zombie ($parent) slept its full 30 s (it ran ${BG_ELAPSED} s, status ${BG_STATUS:-unknown}), and no child of it was seen in state Z and <defunct> meanwhile ($seen)"
   fi
   kid=$ZOMBIE_KID
   # The observation counts only if the parent was still asleep.
   alive "$parent" && return 0
+  secs_since "$LOOK_START_US"
+  local looked=$SECS
   # It ended just after the look: after its full sleep, the look came late
   # (a machine so loaded that looking took its 30 s), which is the set-up's
   # failure; before it, the parent did not sleep.
   finish_bg z 10 || true
   local slept=${BG_ELAPSED%%.*}
   [ -z "$slept" ] || [ "$slept" -lt 30 ] ||
-    skip "set-up: the look at zombie's child $kid came $WAITED s after the start, as zombie ($parent) ended after its full ${BG_ELAPSED} s: the machine was too slow to look while it slept"
+    skip "set-up: the look at zombie's child $kid came $looked s after the start, as zombie ($parent) ended after its full ${BG_ELAPSED} s: the machine was too slow to look while it slept"
   fail "$rule: zombie ($parent) had already ended (after ${BG_ELAPSED:-?} s, status ${BG_STATUS:-unknown}) when its child $kid was seen in state Z"
 }
 

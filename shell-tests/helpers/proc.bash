@@ -35,16 +35,6 @@ children_of() {
   [ "${#kids[@]}" -eq 0 ] || printf '%s\n' "${kids[@]}"
 }
 
-# zombie_child_of PID: the first child of PID in state Z, in ZOMBIE_KID.
-zombie_child_of() {
-  local kid
-  ZOMBIE_KID=
-  for kid in $(children_of "$1"); do
-    if proc_stat "$kid" && [ "$STATE" = Z ]; then ZOMBIE_KID=$kid; return 0; fi
-  done
-  return 1
-}
-
 # has_n_children PID N: PID has N children or more.
 has_n_children() { [ "$(children_of "$1" | wc -l)" -ge "$2" ]; }
 

@@ -42,6 +42,21 @@ load ../helpers/stress_faults
   expect_echo C.ECHO_MPSERV.MAX_CHILDREN "${held[1]}" "still" 5 "held client 2"
 }
 
+# children_told: for a count of children that is off, what else tells of
+# them: the kernel's list (and its zombies), the server's lines for
+# accepted, ended and reaped children, and its stderr.
+children_told() {
+  local listed zombies line
+  local -a told=()
+  listed=$(children_of "$SERVER_PID" | wc -l)
+  zombies=$(zombies_of "$SERVER_PID" | wc -l)
+  for line in 'new client connected...' 'client disconnected...' 'removed proc id: '; do
+    told+=("$(grep -c -F -- "$line" "$SERVER_OUT" || true) '$line'")
+  done
+  printf "the kernel lists %s children of echo_mpserv (%s), %s of them zombies; its lines: %s, %s, %s; its stderr: '%s'" \
+    "$listed" "$SERVER_PID" "$zombies" "${told[@]}" "$(head -c 300 "$SERVER_ERR")"
+}
+
 # C.ECHO_MPSERV.LOAD serves 1,000 clients too, but closes each as soon as it
 # is echoed; here all 1,000 stay open, so 1,000 children live at once.
 @test "C.ECHO_MPSERV.MANY_CLIENTS: without the option, 1,000 clients held open at once are all served, one child each" {
@@ -52,7 +67,7 @@ load ../helpers/stress_faults
   local alive
   alive=$(live_children_of "$SERVER_PID" | wc -l)
   [ "$alive" = 1000 ] ||
-    fail "C.ECHO_MPSERV.MANY_CLIENTS: $alive children alive with 1,000 clients held open, expected 1,000"
+    fail "C.ECHO_MPSERV.MANY_CLIENTS: $alive children alive with 1,000 clients held open, expected 1,000; $(children_told)"
   release_stdin held
   finish_bg held 30 || fail "C.ECHO_MPSERV.MANY_CLIENTS: echo_load did not end within 30 s of its release"
   expect_load_ok C.ECHO_MPSERV.MANY_CLIENTS "$BG_STATUS" "$T/held.err" "1,000 clients held open"

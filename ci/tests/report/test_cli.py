@@ -1,13 +1,18 @@
 """ci/report as a command: its files, its summary, and its answers to bad
 usage and bad input (one line on stderr, a documented exit status)."""
 
+import contextlib
+import io
 import json
 import os
 import shutil
 import tempfile
 import unittest
+from unittest import mock
 
-from support import CATALOGUE, fixture, run_report
+from support import CATALOGUE, SOURCE_ROOT, fixture, run_report
+
+from reporting import cli
 
 USAGE, INPUT, UNEXPECTED = 2, 3, 1
 
@@ -82,6 +87,42 @@ class CliTest(unittest.TestCase):
         with open(os.path.join(out, "report.md")) as f:
             md = f.read()
         self.assertIn("| ID | suite | clause | description | new | old |", md)
+
+    def test_counts_apply_the_expectations_the_report_applies(self):
+        # ci/validate's progress line per suite: the fixture's e2e rows are
+        # C.FORK.EXIT pass, C.FORK.LINES and C.WAIT.LINES fail, one skip.
+        testlog = fixture("meson-1.0", "meson-logs", "testlog.json")
+        counts = ["counts", "--build-dir", fixture("meson-1.0"), "--suite", "e2e",
+                  "--testlog", testlog]
+        self.assertEqual(run_report(*counts), (0, "1 pass, 2 FAIL, 1 skip\n", ""))
+        impl = os.path.join(self.tmp, "impl")
+        os.mkdir(impl)
+        with open(os.path.join(impl, "expectations.txt"), "w") as f:
+            f.write("C.WAIT.LINES  prints the PIDs late\nC.FORK.EXIT  exits 1\n")
+        status, line, err = run_report(*counts, "--impl", impl)
+        self.assertEqual((status, err), (0, ""))
+        self.assertEqual(line, "1 FAIL, 1 expected fail, 1 UNEXPECTED PASS, 1 skip\n")
+        # The same numbers as the report's totals.
+        totals = self.totals(self.build("meson-1.0", "--impl", impl))
+        self.assertEqual([totals[o] for o in ("pass", "fail", "expected-fail", "unexpected-pass",
+                                              "skip")], [0, 1, 1, 1, 1])
+
+        # A target's shell-tests/expectations/TARGET.txt, in a source tree
+        # of the test's own (the real one's files are the layers').
+        src = os.path.join(self.tmp, "src")
+        os.makedirs(os.path.join(src, "shell-tests", "expectations"))
+        os.symlink(os.path.join(SOURCE_ROOT, "docs"), os.path.join(src, "docs"))
+        with open(os.path.join(src, "shell-tests", "expectations", "t.txt"), "w") as f:
+            f.write("# a layer\nC.FORK.LINES  the layer holds the lines\n")
+        said = io.StringIO()
+        with mock.patch.object(cli, "SOURCE_ROOT", src), contextlib.redirect_stdout(said):
+            status = cli.main(counts + ["--target", "t", "--impl", impl])
+        self.assertEqual((status, said.getvalue()),
+                         (0, "2 expected fail, 1 UNEXPECTED PASS, 1 skip\n"))
+
+    def totals(self, out):
+        with open(os.path.join(out, "report.json")) as f:
+            return json.load(f)["totals"]["e2e"]
 
     def test_missing_testlog(self):
         empty = os.path.join(self.tmp, "empty-build")
