@@ -238,6 +238,14 @@ class ListedBody : public ConformanceTest {
   }
 };
 
+// Runs `body` as SUPPORT.LISTED with what it reports (failures, skips)
+// caught in *results instead of the running test's.
+void RunListed(void (*body)(), ::testing::TestPartResultArray* results) {
+  ::testing::ScopedFakeTestPartResultReporter intercept(
+      ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, results);
+  ListedBody::Run(body);
+}
+
 std::string CurrentProperty(const std::string& key) {
   const auto* result = ::testing::UnitTest::GetInstance()->current_test_info()->result();
   for (int i = 0; i < result->test_property_count(); ++i) {
@@ -253,11 +261,7 @@ TEST(Expectations, IntermittentFailureIsSkippedAndNamed) {
   ASSERT_TRUE(target.ok());
   ASSERT_FALSE(target.Load("SUPPORT.LISTED  intermittent (failed 1 of 2 runs): a race\n"));
   ::testing::TestPartResultArray results;
-  {
-    ::testing::ScopedFakeTestPartResultReporter intercept(
-        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &results);
-    ListedBody::Run([] { ADD_FAILURE() << "lost the race"; });
-  }
+  RunListed([] { ADD_FAILURE() << "lost the race"; }, &results);
   ASSERT_EQ(results.size(), 1);
   EXPECT_TRUE(results.GetTestPartResult(0).skipped());
   EXPECT_THAT(results.GetTestPartResult(0).message(),
@@ -272,11 +276,7 @@ TEST(Expectations, IntermittentPassPassesAndIsNamed) {
   ASSERT_TRUE(target.ok());
   ASSERT_FALSE(target.Load("SUPPORT.LISTED  intermittent (failed 1 of 2 runs): a race\n"));
   ::testing::TestPartResultArray results;
-  {
-    ::testing::ScopedFakeTestPartResultReporter intercept(
-        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &results);
-    ListedBody::Run([] {});
-  }
+  RunListed([] {}, &results);
   EXPECT_EQ(results.size(), 0) << "neither a failure nor a skip";
   EXPECT_EQ(CurrentProperty("outcome"), "intermittent");
   EXPECT_EQ(CurrentProperty("this_run"), "pass");
@@ -287,11 +287,7 @@ TEST(Expectations, PlainRowThatPassesIsAnUnexpectedPass) {
   ASSERT_TRUE(target.ok());
   ASSERT_FALSE(target.Load("SUPPORT.LISTED  always fails here\n"));
   ::testing::TestPartResultArray results;
-  {
-    ::testing::ScopedFakeTestPartResultReporter intercept(
-        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &results);
-    ListedBody::Run([] {});
-  }
+  RunListed([] {}, &results);
   ASSERT_EQ(results.size(), 1);
   EXPECT_TRUE(results.GetTestPartResult(0).failed());
   EXPECT_THAT(results.GetTestPartResult(0).message(), ::testing::HasSubstr("unexpected pass"));
