@@ -1,8 +1,9 @@
 #include "expectations.h"
 
+#include <cctype>
+#include <cstring>
 #include <fstream>
 #include <map>
-#include <regex>
 
 namespace procsig::test {
 
@@ -38,31 +39,88 @@ std::string Trim(const std::string& text) {
   return text.substr(first, last - first + 1);
 }
 
+// A cursor over a row's reason. Hand-written rather than std::regex, whose
+// libstdc++ code GCC 12 warns about (maybe-uninitialized) in the sanitizer
+// build, where warnings are errors.
+class Cursor {
+ public:
+  explicit Cursor(const std::string& text) : text_(text) {}
+
+  bool Word(const char* word) {
+    const size_t n = std::strlen(word);
+    if (text_.compare(pos_, n, word) != 0) {
+      return false;
+    }
+    pos_ += n;
+    return true;
+  }
+  // Skips blanks; false if fewer than `least` were there.
+  bool Blanks(size_t least = 0) {
+    const size_t from = pos_;
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_])) != 0) {
+      ++pos_;
+    }
+    return pos_ - from >= least;
+  }
+  // One to six decimal digits.
+  bool Number(unsigned long* value) {
+    const size_t from = pos_;
+    while (pos_ < text_.size() && pos_ - from < 6 &&
+           std::isdigit(static_cast<unsigned char>(text_[pos_])) != 0) {
+      ++pos_;
+    }
+    if (pos_ == from) {
+      return false;
+    }
+    *value = std::stoul(text_.substr(from, pos_ - from));
+    return true;
+  }
+  bool AtEnd() const { return pos_ >= text_.size(); }
+  size_t pos() const { return pos_; }
+
+ private:
+  const std::string& text_;
+  size_t pos_ = 0;
+};
+
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
 // "intermittent (failed N of M runs): reason". The word alone starts the
-// form, so a reason that merely begins with it is an error, not a plain row.
+// form, so a reason that merely begins with it is an error, not a plain row
+// ("intermittently ..." is plain).
 bool StartsIntermittent(const std::string& reason) {
-  static const std::regex word(R"(^intermittent\b)");
-  return std::regex_search(reason, word);
+  Cursor at(reason);
+  return at.Word("intermittent") && (at.AtEnd() || !IsWordChar(reason[at.pos()]));
 }
 
 // Fills `row` from an intermittent reason, or returns what is wrong with it.
 std::optional<std::string> ParseIntermittent(const std::string& reason, Expectation* row) {
-  static const std::regex form(
-      R"(^intermittent\s*\((failed\s+([0-9]{1,6})\s+of\s+([0-9]{1,6})\s+runs)\)\s*:\s*(\S.*)$)");
-  std::smatch m;
-  if (!std::regex_match(reason, m, form)) {
+  Cursor at(reason);
+  unsigned long failed = 0;
+  unsigned long runs = 0;
+  (void)at.Word("intermittent");  // StartsIntermittent() has seen it
+  at.Blanks();
+  const bool open = at.Word("(");
+  const size_t rate_from = at.pos();
+  bool ok = open && at.Word("failed") && at.Blanks(1) && at.Number(&failed) && at.Blanks(1) &&
+            at.Word("of") && at.Blanks(1) && at.Number(&runs) && at.Blanks(1) && at.Word("runs");
+  const size_t rate_to = at.pos();
+  ok = ok && at.Word(")");
+  at.Blanks();
+  ok = ok && at.Word(":");
+  at.Blanks();
+  if (!ok || at.AtEnd()) {
     return std::string(
         "has no measured rate (expected 'ID  intermittent (failed N of M runs): "
         "reason')");
   }
-  const unsigned long failed = std::stoul(m[2].str());
-  const unsigned long runs = std::stoul(m[3].str());
+  const std::string written = reason.substr(rate_from, rate_to - rate_from);
   if (failed == 0 || failed >= runs) {
-    return "is intermittent with '" + m[1].str() +
+    return "is intermittent with '" + written +
            "': it must have failed in some runs and passed in others (0 < N < M)";
   }
-  row->rate = m[1].str();
-  row->reason = m[4].str();
+  row->rate = written;
+  row->reason = reason.substr(at.pos());
   return std::nullopt;
 }
 
