@@ -85,13 +85,21 @@ start_peer() {
 # sent_over PORT BYTES: an open connection to 127.0.0.1:PORT (established,
 # or closed by the peer only) has
 # carried more than BYTES bytes towards PORT, as the kernel counts them
-# (ss -i bytes_sent, Linux 4.19 on; without it this is never true): a
-# client whose input is BYTES long has sent something twice. The programs'
-# own side of a server (source port PORT) is not counted.
+# (ss -i, Linux 4.19 on; without it this is never true): a client whose
+# input is BYTES long has sent something twice. The count is bytes_sent
+# less bytes_retrans: bytes_sent counts TCP's own retransmissions too (a
+# tail-loss probe resends the last segment when the peer is slow to ack),
+# which are no byte the client wrote twice. The programs' own side of a
+# server (source port PORT) is not counted.
 sent_over() {
   local most
   most=$(ss -tniH state established state close-wait "( dst 127.0.0.1:$1 )" 2>/dev/null |
-    grep -o 'bytes_sent:[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)
+    awk '{ sent = -1; again = 0
+           for (i = 1; i <= NF; i++) {
+             if ($i ~ /^bytes_sent:/) sent = substr($i, 12)
+             if ($i ~ /^bytes_retrans:/) again = substr($i, 15)
+           }
+           if (sent >= 0) print sent - again }' | sort -n | tail -n 1)
   [ -n "$most" ] && [ "$most" -gt "$2" ]
 }
 
@@ -106,7 +114,7 @@ resend_stop() {
   local size
   size=$(wc -c <"$2")
   STOP_ARGS=(--stop-when "sent_over $1 $size"
-    "it had sent more than the $size bytes of its input on its connection (the kernel's count, ss -i bytes_sent): it sends again what it had sent")
+    "it had sent more than the $size bytes of its input on its connection (the kernel's count, ss -i bytes_sent less bytes_retrans): it sends again what it had sent")
 }
 
 # make_data FILE SIZE: SIZE random bytes (NULs and newlines included, no
