@@ -69,9 +69,10 @@ $(cat -A "$OUT")"
   # voluntary context switches (sleeps and blocks) than polls: each sleep
   # between two polls is one.
   start_bg w --scale 0.1 -- waitpid
-  local pid=${BG_PID[w]} first t0
+  local pid=${BG_PID[w]} t0
   wait_until 10 "C.WAITPID.EXIT: waitpid ($pid) forked no child" has_children "$pid"
-  read -r -a first <"/proc/$pid/schedstat" 2>/dev/null || skip "this kernel has no /proc/PID/schedstat"
+  proc_schedstat "$pid" || skip "this kernel has no /proc/PID/schedstat"
+  local first=("$RUN_NS" "$WAIT_NS")
   now_us; t0=$REPLY
   finish_bg w 30
   now_us

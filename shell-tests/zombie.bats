@@ -46,7 +46,7 @@ $(cat -A "$file")"
 # then was runnable and had waited for a CPU longer than it had run
 # (SEEN_STARVED=1: the machine, not the child, kept it from ending).
 zombie_look() {
-  local kid states='' starved=1 run wait
+  local kid states='' starved=1
   LOOKS=$((LOOKS + 1)) ZOMBIE_KID=
   for kid in $(children_of "$1"); do
     proc_stat "$kid" || continue
@@ -54,11 +54,9 @@ zombie_look() {
       ZOMBIE_KID=$kid
       return 0
     fi
-    run='' wait=''
-    { read -r run wait _ <"/proc/$kid/schedstat"; } 2>/dev/null || true
-    if [ -n "$wait" ]; then
-      states+="${states:+, }$kid ($STATE, $((run / 1000000)) ms on a CPU, $((wait / 1000000)) ms waiting for one)"
-      [ "$STATE" = R ] && [ "$wait" -gt "$run" ] || starved=0
+    if proc_schedstat "$kid"; then
+      states+="${states:+, }$kid ($STATE, $((RUN_NS / 1000000)) ms on a CPU, $((WAIT_NS / 1000000)) ms waiting for one)"
+      [ "$STATE" = R ] && [ "$WAIT_NS" -gt "$RUN_NS" ] || starved=0
     else
       states+="${states:+, }$kid ($STATE)"
       starved=0

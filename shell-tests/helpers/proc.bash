@@ -14,6 +14,14 @@ proc_stat() {
   PPID_OF=${rest%% *}
 }
 
+# proc_schedstat PID: sets RUN_NS and WAIT_NS, the nanoseconds PID has run
+# on a CPU and waited for one (/proc/PID/schedstat); fails if PID is gone
+# or the kernel keeps no schedstat.
+proc_schedstat() {
+  RUN_NS='' WAIT_NS=''
+  { read -r RUN_NS WAIT_NS _ <"/proc/$1/schedstat"; } 2>/dev/null && [ -n "$WAIT_NS" ]
+}
+
 # is_zombie_child PID PARENT: PID exists as a zombie whose parent is PARENT.
 is_zombie_child() { proc_stat "$1" && [ "$STATE" = Z ] && [ "$PPID_OF" = "$2" ]; }
 
