@@ -107,6 +107,15 @@ unused_uid() {
   done
 }
 
+# as_user UID: in AS_USER, a command prefix that runs what follows it as
+# UID, group nogroup (its ID on Debian and most others; any group will do),
+# no supplementary groups. PROCSIG_USER_TAG names that user to a layer's
+# per-process log files (ci/validate's valgrind logs), which would collide
+# with root's own when the kernel reuses a pid.
+as_user() {
+  AS_USER=(setpriv --reuid="$1" --regid=65534 --clear-groups -- env PROCSIG_USER_TAG="uid$1")
+}
+
 # ------------------------------------------------------------ bad clients
 
 # start_stalled_client TAG: helpers/bad_client.py stall against the server,

@@ -53,8 +53,8 @@ expect_refused() {
     command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
     unused_uid
     uid=$REPLY
-    # nogroup's ID on Debian and most others; any group will do.
-    wrapper=(setpriv --reuid="$uid" --regid=65534 --clear-groups --)
+    as_user "$uid"
+    wrapper=("${AS_USER[@]}")
     "${wrapper[@]}" test -r "$(prog echo_mpserv)" -a -x "$(prog echo_mpserv)" || readable_copy
     "${wrapper[@]}" test -r "$(prog echo_mpserv)" -a -x "$(prog echo_mpserv)" ||
       skip "$PROCSIG_IMPL/echo_mpserv cannot be read and run by an unprivileged user (uid $uid), even copied to $IMPL_COPY"
@@ -82,8 +82,7 @@ expect_refused() {
     tasks=$(ps -e -L -o ruid= | tr -d ' ' | grep -cx "$uid")
     threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$SERVER_PID/status")
     # As the user itself: root may lack CAP_SYS_RESOURCE over another's process.
-    setpriv --reuid="$uid" --regid=65534 --clear-groups -- \
-      prlimit --pid "$SERVER_PID" --nproc="$((tasks + 2 * threads)):$((tasks + 2 * threads))"
+    "${AS_USER[@]}" prlimit --pid "$SERVER_PID" --nproc="$((tasks + 2 * threads)):$((tasks + 2 * threads))"
   fi
 
   # Clients connect one by one until a fork fails.

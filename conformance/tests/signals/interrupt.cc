@@ -4,7 +4,9 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 
 #include "proc.h"
 
@@ -120,6 +122,21 @@ bool WriteByte(int fd) {
 
 bool InterruptWhenBlocked(pid_t pid, int sig, int ack_fd, Deadline deadline) {
   return WaitUntilSleeping(pid, deadline) && ::kill(pid, sig) == 0 && ReadByte(ack_fd, deadline);
+}
+
+int InterruptUntilReturned(pid_t pid, int sig, int ack_fd, int returned_fd, Deadline deadline) {
+  for (int sent = 1;; ++sent) {
+    if (!InterruptWhenBlocked(pid, sig, ack_fd, deadline)) {
+      return 0;
+    }
+    // An interrupted call returns as soon as the handler has: a second
+    // (scaled under a layer) is ample, and waiting too little only costs
+    // one more signal.
+    const Deadline moment = std::min(deadline, DeadlineIn(std::chrono::milliseconds(1000)));
+    if (ReadByte(returned_fd, moment)) {
+      return sent;
+    }
+  }
 }
 
 }  // namespace procsig::test::signals

@@ -4,8 +4,14 @@
 // must interrupt its parent's read(), accept(), pause()... waits for the
 // parent's checkpoint, then watches /proc/<parent>/stat until the parent is
 // in interruptible sleep (state S), sends the signal, and waits for the
-// handler's acknowledgement byte before doing anything else. No step depends
-// on timing; every wait has a deadline.
+// handler's acknowledgement byte before doing anything else. Every wait has
+// a deadline.
+//
+// State S only times the send: the parent may be asleep somewhere else
+// just before the call (a lock inside an emulator's translator), and then
+// the signal comes too early. Where the call returns when interrupted,
+// InterruptUntilReturned() therefore sends again until the parent says that
+// the call has returned, so the parent's own report, not /proc, proves it.
 //
 // Functions marked "child side" use only async-signal-safe calls (open, read,
 // write, poll, kill, nanosleep, clock_gettime), so forked children may call
@@ -45,7 +51,14 @@ bool WriteByte(int fd);
 
 // Child side: once pid sleeps in a call, sends it sig and waits until its
 // handler acknowledged the delivery on ack_fd (the read end of the pipe the
-// handler writes to). False if any step missed the deadline.
+// handler writes to). False if any step missed the deadline. For a call
+// that a caught signal does not end (SA_RESTART's read()).
 bool InterruptWhenBlocked(pid_t pid, int sig, int ack_fd, Deadline deadline);
+
+// Child side: InterruptWhenBlocked(), repeated until pid writes a byte to
+// the pipe whose read end is returned_fd, which it does once the call it
+// blocks in has returned. Returns how many signals were sent, or 0 if a
+// step missed the deadline.
+int InterruptUntilReturned(pid_t pid, int sig, int ack_fd, int returned_fd, Deadline deadline);
 
 }  // namespace procsig::test::signals

@@ -24,16 +24,21 @@ struct ReadOutcome {
   int error = 0;
 };
 
+// How a child interrupts the parent's read(): once, for a read that may be
+// restarted; or again until the read has returned, for one that must fail.
+enum class Sends { kOnce, kUntilReturned };
+
 // Blocks in read() on an empty pipe while a child sends SIGUSR1 (handled by
 // CountAndAck, installed by the caller with the flags under test) and then
 // writes one byte. A restarted read returns that byte; an interrupted one
 // fails with EINTR.
-ReadOutcome ReadWhileInterrupted(bool* ok) {
+ReadOutcome ReadWhileInterrupted(bool* ok, Sends sends = Sends::kOnce) {
   *ok = false;
   Pipe data;
   Pipe ack;
+  Pipe returned;
   Checkpoint ready;
-  if (!data.ok() || !ack.ok() || !ready.ok()) {
+  if (!data.ok() || !ack.ok() || !returned.ok() || !ready.ok()) {
     ADD_FAILURE() << "pipe2 failed";
     return {};
   }
@@ -43,7 +48,12 @@ ReadOutcome ReadWhileInterrupted(bool* ok) {
     if (!ready.Wait()) {
       return 2;
     }
-    if (!signals::InterruptWhenBlocked(parent, SIGUSR1, ack.read_end.get(), DeadlineIn())) {
+    const bool interrupted =
+        sends == Sends::kOnce
+            ? signals::InterruptWhenBlocked(parent, SIGUSR1, ack.read_end.get(), DeadlineIn())
+            : signals::InterruptUntilReturned(parent, SIGUSR1, ack.read_end.get(),
+                                              returned.read_end.get(), DeadlineIn()) > 0;
+    if (!interrupted) {
       return 3;
     }
     return signals::WriteByte(data.write_end.get()) ? 0 : 4;
@@ -61,6 +71,7 @@ ReadOutcome ReadWhileInterrupted(bool* ok) {
   ReadOutcome outcome;
   outcome.result = ::read(data.read_end.get(), &byte, 1);
   outcome.error = errno;
+  signals::WriteByte(returned.write_end.get());
   const int status = WaitForExit(child);
   signals::ResetHandlerLog();
   if (status != 0) {
@@ -92,7 +103,7 @@ PROCSIG_TEST(Sigaction, NoRestartReadFailsEintr, "SIGACTION.NO_RESTART_READ_EINT
   ASSERT_TRUE(installed.ok());
   ScopedSignalMask unblocked(SIG_UNBLOCK, ScopedSignalMask::Only(SIGUSR1));
   bool ok = false;
-  const ReadOutcome outcome = ReadWhileInterrupted(&ok);
+  const ReadOutcome outcome = ReadWhileInterrupted(&ok, Sends::kUntilReturned);
   ASSERT_TRUE(ok);
   EXPECT_EQ(outcome.result, -1) << "the read was restarted";
   EXPECT_EQ(outcome.error, EINTR) << DescribeErrno(outcome.error);
@@ -115,13 +126,15 @@ PROCSIG_CHARACTERISE(Signal, InterruptedRead, "SIGNAL.INTERRUPTED_READ", "XSH si
   }
 }
 
-// Runs `blocking` while a child interrupts it once with a caught SIGUSR1.
-// Returns false (after recording a failure) if the child could not.
+// Runs `blocking`, a call that a caught signal ends, while a child
+// interrupts it with SIGUSR1 until it has returned. Returns false (after
+// recording a failure) if the child could not.
 template <typename Fn>
-bool InterruptOnce(Fn blocking) {
+bool RunInterrupted(Fn blocking) {
   Pipe ack;
+  Pipe returned;
   Checkpoint ready;
-  if (!ack.ok() || !ready.ok()) {
+  if (!ack.ok() || !returned.ok() || !ready.ok()) {
     ADD_FAILURE() << "pipe2 failed";
     return false;
   }
@@ -131,12 +144,16 @@ bool InterruptOnce(Fn blocking) {
     if (!ready.Wait()) {
       return 2;
     }
-    return signals::InterruptWhenBlocked(parent, SIGUSR1, ack.read_end.get(), DeadlineIn()) ? 0 : 3;
+    return signals::InterruptUntilReturned(parent, SIGUSR1, ack.read_end.get(),
+                                           returned.read_end.get(), DeadlineIn()) > 0
+               ? 0
+               : 3;
   });
   if (!child || !ready.Wake()) {
     return false;
   }
   blocking();
+  signals::WriteByte(returned.write_end.get());
   const int status = WaitForExit(child);
   signals::ResetHandlerLog();
   EXPECT_EQ(status, 0) << "interrupting child failed";
@@ -150,7 +167,7 @@ PROCSIG_TEST(SignalDelivery, PauseReturnsEintr, "SIGDELIVERY.PAUSE_EINTR", "XSH 
   ScopedSignalMask unblocked(SIG_UNBLOCK, ScopedSignalMask::Only(SIGUSR1));
   int result = 0;
   int error = 0;
-  ASSERT_TRUE(InterruptOnce([&] {
+  ASSERT_TRUE(RunInterrupted([&] {
     result = ::pause();
     error = errno;
   }));
@@ -164,7 +181,7 @@ PROCSIG_TEST(SignalDelivery, SleepReturnsUnslept, "SIGDELIVERY.SLEEP_INTERRUPTED
   ASSERT_TRUE(installed.ok());
   ScopedSignalMask unblocked(SIG_UNBLOCK, ScopedSignalMask::Only(SIGUSR1));
   unsigned int unslept = 0;
-  ASSERT_TRUE(InterruptOnce([&] { unslept = ::sleep(100); }));
+  ASSERT_TRUE(RunInterrupted([&] { unslept = ::sleep(100); }));
   EXPECT_GT(unslept, 0u);
   EXPECT_LE(unslept, 100u);
 }
