@@ -84,6 +84,8 @@ def table(results):
         f"Linux {run['machine']['kernel']}, {run['machine']['distro']}; "
         f"load average {run['load_before']} at the start (the bursts' children raise it later). "
         f"Each figure is the median of {run['repeat']} run(s)"
+        + (f", bulk's of {run['bulk_repeat']} (a run lasts a fraction of a second)"
+           if run.get("bulk_repeat", run["repeat"]) != run["repeat"] else "")
         + (" (--quick: small sizes, targets not judged)." if run["quick"] else "."),
         "",
         "| measurement | echo_mpserv | socat | in-line | bare fork echo | contract fork echo "
