@@ -22,6 +22,10 @@ proc_schedstat() {
   { read -r RUN_NS WAIT_NS _ <"/proc/$1/schedstat"; } 2>/dev/null && [ -n "$WAIT_NS" ]
 }
 
+# maps_file PID NAME: a file whose name ends in NAME is mapped into PID
+# (/proc/PID/maps); fails if not, or if PID is gone.
+maps_file() { grep -q -- "/$2\$" "/proc/$1/maps" 2>/dev/null; }
+
 # is_zombie_child PID PARENT: PID exists as a zombie whose parent is PARENT.
 is_zombie_child() { proc_stat "$1" && [ "$STATE" = Z ] && [ "$PPID_OF" = "$2" ]; }
 

@@ -141,6 +141,11 @@ expect_refused() {
   # (shell-tests/run-bats; the reference's echo_mpserv is static).
   PROCSIG_IMPL=${PROCSIG_FIU_IMPL:-$PROCSIG_IMPL} start_server --under fiu 2>/dev/null ||
     skip "echo_mpserv did not start listening under fiu-run (does its launcher fork first?)"
+  # LD_PRELOAD reaches only a dynamically linked program. A static one
+  # (the reference's own echo_mpserv is) runs without libfiu, its fork
+  # cannot be made to fail this way, and the first client is served.
+  maps_file "$SERVER_PID" fiu_posix_preload.so ||
+    skip "set-up: libfiu is not loaded in echo_mpserv (no fiu_posix_preload.so in /proc/$SERVER_PID/maps): a statically linked program, which LD_PRELOAD does not reach, so no fork can be made to fail"
   connect_client
   printf 'first\n' >&"$CLIENT_FD"
   expect_refused "$CLIENT_FD" "the first client"
