@@ -57,6 +57,7 @@ alive() { proc_stat "$1" && [ "$STATE" != Z ]; }
 zombies_of() { ps -o pid=,stat= --ppid "$1" | awk '$2 ~ /^Z/ { print $1 }' || true; }
 
 has_children() { [ -n "$(children_of "$1")" ]; }
+has_children_or_gone() { has_children "$1" || ! alive "$1"; }
 no_zombies_of() { [ -z "$(zombies_of "$1")" ]; }
 no_children_of() { [ -z "$(children_of "$1")" ]; }
 gone() { ! [ -e "/proc/$1" ]; }
