@@ -69,14 +69,14 @@ $(cat -A "$OUT")"
   # voluntary context switches (sleeps and blocks) than polls: each sleep
   # between two polls is one.
   start_bg w --scale 0.1 -- waitpid
-  local pid=${BG_PID[w]} t0
+  local pid=${BG_PID[w]} t0 who
   # Ends as soon as the program has (a child it forked and reaped unseen
   # is no failure of this rule's own): under a layer the message says
   # which process the runner took for the program and how it found it.
-  wait_until 10 "C.WAITPID.EXIT: waitpid ($pid${BG_LAYER[w]:+, under a layer: pid and how found: ${BG_LAYER[w]}}) forked no child" \
-    has_children_or_gone "$pid"
+  who="waitpid ($pid${BG_LAYER[w]:+; $(layer_found "${BG_LAYER[w]}")})"
+  wait_until 10 "C.WAITPID.EXIT: $who forked no child" has_children_or_gone "$pid"
   has_children "$pid" ||
-    skip "set-up: waitpid ($pid${BG_LAYER[w]:+, under a layer: ${BG_LAYER[w]}}) ended before a child of it was seen: its sleeps were not timed"
+    skip "set-up: $who ended before a child of it was seen: its sleeps were not timed"
   proc_schedstat "$pid" || skip "this kernel has no /proc/PID/schedstat"
   local first=("$RUN_NS" "$WAIT_NS")
   now_us; t0=$REPLY

@@ -20,9 +20,13 @@ describe_run() {
     "$STATUS" "${STOP_WHY:+ (stopped by the test: $STOP_WHY)}" "$ELAPSED" \
     "$(head -c 2000 "$OUT" | cat -A | head -n 40)" "$(head -c 2000 "$ERR")"
   [ -z "$ORPHANS" ] || printf -- '--- left behind ---\n%s' "$ORPHANS"
-  [ -z "${LAYER:-}" ] || printf -- '--- under %s ---\nthe program: pid %s; the layer: pid %s; found: %s\n' \
-    "${WRAP[*]}" "$PID" "${LAYER%% *}" "${LAYER#* }"
+  [ -z "${LAYER:-}" ] || printf -- '--- under %s ---\nthe program: pid %s; %s\n' \
+    "${WRAP[*]}" "$PID" "$(layer_found "$LAYER")"
 }
+
+# layer_found "LAYER_PID HOW": the runner's 'layer' event (LAYER, or
+# BG_LAYER[TAG]) in words: the layer's pid and how the program was found in it.
+layer_found() { printf 'the layer: pid %s; found: %s' "${1%% *}" "${1#* }"; }
 
 # expect_status RULE N [WHY]: the last run ended with status N.
 expect_status() {
