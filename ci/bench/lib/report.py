@@ -76,6 +76,25 @@ def ratio_text(value, digits=2):
     return "n/a" if value is None else f"×{value:.{digits}f}"
 
 
+def judged_text(judged, what=""):
+    """A target's ratio with what it rests on: "×0.938 with 1 client (median
+    of 23 pairs of runs; 95% interval ×0.912-0.961)", and "undecided" when
+    the pairs ran out with the target still inside the interval."""
+    if not judged or judged["median"] is None:
+        return f"n/a {what}".strip()
+    text = f"{ratio_text(judged['median'], 3)} {what}".rstrip()
+    text += f" (median of {judged['pairs']} pair"
+    text += "s" if judged["pairs"] != 1 else ""
+    text += " of runs"
+    if judged["interval"]:
+        low, high = judged["interval"]
+        text += (f"; {judged['confidence']:.0%} interval {ratio_text(low, 3)}-"
+                 f"{ratio_text(high, 3)[1:]}")
+        if not judged["decided"]:
+            text += ", which holds the target: undecided"
+    return text + ")"
+
+
 def table(results):
     """The side-by-side table and the targets, as markdown."""
     run = results["run"]
@@ -84,9 +103,9 @@ def table(results):
         f"Linux {run['machine']['kernel']}, {run['machine']['distro']}; "
         f"load average {run['load_before']} at the start (the bursts' children raise it later). "
         f"Each figure is the median of {run['repeat']} run(s)"
-        + (f", bulk's of {run['bulk_repeat']} (a run lasts a fraction of a second)"
-           if run.get("bulk_repeat", run["repeat"]) != run["repeat"] else "")
-        + (" (--quick: small sizes, targets not judged)." if run["quick"] else "."),
+        + (" (--quick: small sizes, targets not judged)." if run["quick"] else
+           "; where a target judges a ratio, the two servers' of every pair of runs that "
+           "the target's line counts."),
         "",
         "| measurement | echo_mpserv | socat | in-line | bare fork echo | contract fork echo "
         "| fork limit | ratios |",
