@@ -104,8 +104,8 @@ def table(results):
         f"load average {run['load_before']} at the start (the bursts' children raise it later). "
         f"Each figure is the median of {run['repeat']} run(s)"
         + (" (--quick: small sizes, targets not judged)." if run["quick"] else
-           "; where a target judges a ratio, the two servers' of every pair of runs that "
-           "the target's line counts."),
+           "; where a target judges a ratio, its two servers' figures are the medians of all "
+           "the runs of the pairs that the target's line counts."),
         "",
         "| measurement | echo_mpserv | socat | in-line | bare fork echo | contract fork echo "
         "| fork limit | ratios |",
