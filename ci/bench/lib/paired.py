@@ -82,4 +82,4 @@ class PairedRatio:
         return {"target": self.target, "median": self.median(), "ratios": self.ratios,
                 "pairs": len(self.ratios), "attempts": self.attempts,
                 "interval": list(interval) if interval else None,
-                "confidence": CONFIDENCE, "decided": self.decided()}
+                "confidence": CONFIDENCE, "decided": self.decided(), "met": self.met()}

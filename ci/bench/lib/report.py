@@ -88,8 +88,7 @@ def judged_text(judged, what=""):
     text += " of runs"
     if judged["interval"]:
         low, high = judged["interval"]
-        text += (f"; {judged['confidence']:.0%} interval {ratio_text(low, 3)}-"
-                 f"{ratio_text(high, 3)[1:]}")
+        text += f"; {judged['confidence']:.0%} interval {ratio_text(low, 3)}-{high:.3f}"
         if not judged["decided"]:
             text += ", which holds the target: undecided"
     return text + ")"

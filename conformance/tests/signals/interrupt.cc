@@ -124,19 +124,27 @@ bool InterruptWhenBlocked(pid_t pid, int sig, int ack_fd, Deadline deadline) {
   return WaitUntilSleeping(pid, deadline) && ::kill(pid, sig) == 0 && ReadByte(ack_fd, deadline);
 }
 
-int InterruptUntilReturned(pid_t pid, int sig, int ack_fd, int returned_fd, Deadline deadline) {
-  for (int sent = 1;; ++sent) {
-    if (!InterruptWhenBlocked(pid, sig, ack_fd, deadline)) {
-      return 0;
-    }
+int ResendUntilReturned(pid_t pid, int sig, int ack_fd, int returned_fd, Deadline deadline) {
+  for (int again = 0;; ++again) {
     // An interrupted call returns as soon as the handler has: a second
     // (scaled under a layer) is ample, and waiting too little only costs
     // one more signal.
     const Deadline moment = std::min(deadline, DeadlineIn(std::chrono::milliseconds(1000)));
     if (ReadByte(returned_fd, moment)) {
-      return sent;
+      return again;
+    }
+    if (!InterruptWhenBlocked(pid, sig, ack_fd, deadline)) {
+      return -1;
     }
   }
+}
+
+int InterruptUntilReturned(pid_t pid, int sig, int ack_fd, int returned_fd, Deadline deadline) {
+  if (!InterruptWhenBlocked(pid, sig, ack_fd, deadline)) {
+    return 0;
+  }
+  const int again = ResendUntilReturned(pid, sig, ack_fd, returned_fd, deadline);
+  return again < 0 ? 0 : 1 + again;
 }
 
 }  // namespace procsig::test::signals

@@ -61,4 +61,11 @@ bool InterruptWhenBlocked(pid_t pid, int sig, int ack_fd, Deadline deadline);
 // step missed the deadline.
 int InterruptUntilReturned(pid_t pid, int sig, int ack_fd, int returned_fd, Deadline deadline);
 
+// Child side: the rest of InterruptUntilReturned(), for a first signal that
+// came some other way (a child's exit, for SIGCHLD) and was acknowledged:
+// waits a moment for pid's byte on returned_fd, and while it does not
+// come, InterruptWhenBlocked() again. Returns how many signals it sent, or
+// -1 if a step missed the deadline.
+int ResendUntilReturned(pid_t pid, int sig, int ack_fd, int returned_fd, Deadline deadline);
+
 }  // namespace procsig::test::signals

@@ -9,15 +9,12 @@
 // the test to say that accept() returned: asleep just before the call (a
 // lock in an emulator), the test may have taken that SIGCHLD too early, and
 // the interrupter then sends SIGCHLD again with kill() until accept()
-// returns (signals::InterruptUntilReturned), where a connection would have
+// returns (signals::ResendUntilReturned), where a connection would have
 // passed for a restart.
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
 
 #include "../signals/interrupt.h"
 #include "assertion.h"
@@ -71,12 +68,9 @@ AcceptOutcome AcceptDuringSigchld(int flags) {
       release.write_end.reset();  // `ending` exits now
       code = signals::ReadByte(ack.read_end.get(), deadline) ? 0 : 3;
     }
-    // A second (scaled) is ample for an interrupted accept() to return.
     if (code == 0 && (flags & SA_RESTART) == 0 &&
-        !signals::ReadByte(returned.read_end.get(),
-                           std::min(deadline, DeadlineIn(std::chrono::milliseconds(1000)))) &&
-        signals::InterruptUntilReturned(parent, SIGCHLD, ack.read_end.get(),
-                                        returned.read_end.get(), deadline) == 0) {
+        signals::ResendUntilReturned(parent, SIGCHLD, ack.read_end.get(), returned.read_end.get(),
+                                     deadline) < 0) {
       code = 5;
     }
     // Connect whatever happened, so a restarted accept() returns.
